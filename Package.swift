@@ -1,0 +1,97 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "kanava",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "kanava", targets: ["kanava"]),
+        .library(name: "KanavaCore", targets: ["KanavaCore"]),
+        .library(name: "KanavaServer", targets: ["KanavaServer"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", exact: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", exact: "2.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", exact: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
+    ],
+    targets: [
+        // The domain: people, accounts, channels, events and their storage. No HTTP in here.
+        .target(
+            name: "KanavaCore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // HTTP and WebSocket on Hummingbird: thin routes over KanavaCore's services.
+        .target(
+            name: "KanavaServer",
+            dependencies: [
+                "KanavaCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "kanava",
+            dependencies: [
+                "KanavaCore",
+                "KanavaServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Shared test support: temporary databases, a live server on a loopback port, HTTP and WebSocket clients.
+        .target(
+            name: "KanavaTestSupport",
+            dependencies: [
+                "KanavaCore",
+                "KanavaServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            ],
+            path: "Tests/KanavaTestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KanavaCoreTests",
+            dependencies: ["KanavaCore", "KanavaTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "KanavaServerTests",
+            dependencies: ["KanavaCore", "KanavaServer", "KanavaTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "BrowserTests",
+            dependencies: ["KanavaCore", "KanavaServer", "KanavaTestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

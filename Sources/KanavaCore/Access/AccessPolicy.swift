@@ -1,0 +1,55 @@
+import Foundation
+
+/// What a principal may do in one channel.
+public struct ChannelAccess: Sendable {
+    public var account: Account
+    /// The principal's membership role; nil for an admin who is not a member.
+    public var role: ChannelRole?
+    public var isAdmin: Bool
+
+    /// Whether an item restricted to `roles` (nil: unrestricted) is visible.
+    public func canSee(restrictedTo roles: Set<ChannelRole>?) -> Bool {
+        guard let roles else { return true }
+        if isAdmin { return true }
+        return role.map(roles.contains) ?? false
+    }
+
+    /// Directors and admins manage the channel (sections, notices, members added by hand).
+    public var canManage: Bool { isAdmin || role == .accountDirector }
+}
+
+/// The one place that answers "may this principal see this channel". Every route, search, and event
+/// delivery asks it; anything it denies is reported as "not found", never as "forbidden", so a
+/// non-member cannot even learn that a channel exists.
+public struct AccessPolicy: Sendable {
+    let store: any AccountStore
+
+    public init(store: any AccountStore) {
+        self.store = store
+    }
+
+    /// The principal's access to `account`, or `not_found`.
+    public func channel(_ account: AccountID, for principal: Principal) async throws -> ChannelAccess {
+        guard let found = try await store.account(account) else { throw KanavaError.notFound("channel \(account)") }
+        switch principal {
+        case .system:
+            return ChannelAccess(account: found, role: nil, isAdmin: true)
+        case .person(let person):
+            let membership = try await store.membership(of: person.id, in: account)
+            guard membership != nil || person.isAdmin else { throw KanavaError.notFound("channel \(account)") }
+            return ChannelAccess(account: found, role: membership?.role, isAdmin: person.isAdmin)
+        }
+    }
+
+    /// As ``channel(_:for:)``, and the principal must be able to manage the channel.
+    public func manage(_ account: AccountID, for principal: Principal) async throws -> ChannelAccess {
+        let access = try await channel(account, for: principal)
+        guard access.canManage else { throw KanavaError.forbidden }
+        return access
+    }
+
+    /// Admin-only operations of the installation.
+    public func requireAdmin(_ principal: Principal) throws {
+        guard principal.isAdmin else { throw KanavaError.forbidden }
+    }
+}

@@ -1,0 +1,105 @@
+import Crypto
+import Foundation
+import Logging
+
+/// Sign-in, sessions and sign-out.
+public struct AuthService: Sendable {
+    let store: any KanavaStore
+    let hasher: PasswordHasher
+    let throttle: SignInThrottle
+    let clock: any WallClock
+    let lifetime: TimeInterval
+    let idleTimeout: TimeInterval
+    let logger: Logger
+    /// Verified against when an e-mail is unknown, so timing does not tell which e-mails exist.
+    let decoyHash: String
+
+    /// The result of a sign-in: `token` goes into the cookie and is never stored.
+    public struct SignedIn: Sendable {
+        public var token: String
+        public var session: Session
+        public var person: Person
+    }
+
+    public func signIn(email: String, password: String, address: String?, userAgent: String?) async throws -> SignedIn {
+        guard !email.isEmpty, email.utf8.count <= EmailAddress.maxLength else { throw KanavaError.invalid("email", "must be an e-mail address") }
+        guard !password.isEmpty, password.utf8.count <= 1024 else { throw KanavaError.invalid("password", "must not be empty") }
+        try await throttle.check(email: email, address: address)
+
+        let found = try await store.credentials(email: email)
+        let ok = await hasher.verify(password, hash: found?.passwordHash ?? decoyHash)
+        guard ok, let person = found?.person, found?.passwordHash != nil else {
+            await throttle.recordFailure(email: email, address: address)
+            logger.notice("sign-in failed", metadata: ["email": "\(email.prefix(100))", "address": "\(address ?? "-")"])
+            throw KanavaError(.invalidCredentials, "wrong e-mail or password")
+        }
+        await throttle.recordSuccess(email: email)
+
+        let now = clock.now()
+        let token = Self.randomToken()
+        let session = Session(
+            tokenHash: Self.hash(token), person: person.id, csrfToken: Self.randomToken(),
+            createdAt: now, expiresAt: now + lifetime, lastSeenAt: now,
+            address: address, userAgent: userAgent.map { String($0.prefix(300)) }
+        )
+        try await store.createSession(session)
+        logger.info("signed in", metadata: ["person": "\(person.id)"])
+        return SignedIn(token: token, session: session, person: person)
+    }
+
+    /// The session a cookie token stands for, or nil when unknown, expired or idle too long.
+    public func authenticate(token: String) async throws -> AuthenticatedSession? {
+        guard Self.isWellFormed(token) else { return nil }
+        return try await session(tokenHash: Self.hash(token))
+    }
+
+    /// Whether a session (of an open WebSocket) is still valid; records the activity.
+    public func refresh(tokenHash: String) async throws -> Bool {
+        try await session(tokenHash: tokenHash) != nil
+    }
+
+    private func session(tokenHash: String) async throws -> AuthenticatedSession? {
+        guard let found = try await store.session(tokenHash: tokenHash) else { return nil }
+        let now = clock.now()
+        if now >= found.session.expiresAt || now >= found.session.lastSeenAt + idleTimeout {
+            try await store.deleteSession(tokenHash: tokenHash)
+            return nil
+        }
+        // Record activity at most once a minute: idle expiry needs no finer grain, and reads stay reads.
+        if now.timeIntervalSince(found.session.lastSeenAt) > 60 {
+            try await store.touchSession(tokenHash: tokenHash, at: now)
+        }
+        return found
+    }
+
+    public func signOut(token: String) async throws {
+        guard Self.isWellFormed(token) else { return }
+        try await store.deleteSession(tokenHash: Self.hash(token))
+    }
+
+    /// Deletes sessions that have ended; run periodically.
+    public func purgeEndedSessions() async throws -> Int {
+        let now = clock.now()
+        return try await store.deleteSessions(endedBefore: now, idleSince: now - idleTimeout)
+    }
+
+    // MARK: - Tokens
+
+    /// 32 random bytes, base64url without padding (43 characters).
+    static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
+        return Data(bytes).base64EncodedString()
+            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    static func hash(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func isWellFormed(_ token: String) -> Bool {
+        token.utf8.count == 43 && token.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x5F
+        }
+    }
+}

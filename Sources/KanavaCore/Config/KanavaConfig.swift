@@ -1,0 +1,144 @@
+import Foundation
+
+/// The installation's configuration: `config/kanava.yaml` over these defaults, then `KANAVA_…`
+/// environment variables over both (see ``ConfigLoader``). Keys are snake_case in YAML.
+public struct KanavaConfig: Codable, Sendable, Equatable {
+    public var server = Server()
+    /// Where the database and uploaded files live; relative paths are taken from the working directory.
+    public var dataDir = "data"
+    public var session = Session()
+    public var auth = Auth()
+    public var limits = Limits()
+    public var smtp = SMTP()
+    public var roster = Roster()
+    public var metrics = Metrics()
+    public var logLevel = "info"
+
+    public init() {}
+
+    public struct Server: Codable, Sendable, Equatable {
+        public var host = "127.0.0.1"
+        public var port = 8080
+        /// The address people use, e.g. `https://kanava.example.fi`; used in e-mails and for the WebSocket
+        /// Origin check. Empty: the request's own Host is trusted.
+        public var publicUrl = ""
+        /// Folder of the browser app.
+        public var webRoot = "Web"
+        public var tls = TLS()
+        /// Mark cookies Secure even without TLS here (TLS terminated by a proxy in front).
+        public var secureCookies = false
+        public init() {}
+    }
+
+    public struct TLS: Codable, Sendable, Equatable {
+        /// PEM certificate chain and private key; both empty: plain HTTP.
+        public var certificate = ""
+        public var privateKey = ""
+        public var enabled: Bool { !certificate.isEmpty }
+        public init() {}
+    }
+
+    public struct Session: Codable, Sendable, Equatable {
+        /// A session ends this long after sign-in, whatever happens.
+        public var lifetimeHours = 168.0
+        /// A session ends after this long without a request.
+        public var idleTimeoutHours = 24.0
+        public init() {}
+    }
+
+    public struct Auth: Codable, Sendable, Equatable {
+        public var bcryptCost = 12
+        public var maxFailuresPerEmail = 5
+        public var maxFailuresPerAddress = 30
+        public var failureWindowMinutes = 15.0
+        public init() {}
+    }
+
+    public struct Limits: Codable, Sendable, Equatable {
+        public var maxBodyBytes = 1_048_576
+        public var maxUploadBytes = 26_214_400
+        public var maxNameChars = 200
+        public var maxWsFrameBytes = 65_536
+        /// A socket whose unsent frames exceed this is a slow consumer and is disconnected.
+        public var maxWsQueuedBytes = 4_194_304
+        /// A reconnecting client that missed more events than this is told to reload instead.
+        public var maxResumeEvents = 5_000
+        public var wsPingSeconds = 30
+        public init() {}
+    }
+
+    public struct SMTP: Codable, Sendable, Equatable {
+        public var host = ""
+        public var port = 587
+        public var starttls = true
+        public var username = ""
+        public var password = ""
+        public var sender = ""
+        public init() {}
+    }
+
+    public struct Roster: Codable, Sendable, Equatable {
+        /// A roster file to watch and sync; empty: no watching.
+        public var path = ""
+        public var pollSeconds = 60
+        public var maxBytes = 52_428_800
+        public init() {}
+    }
+
+    public struct Metrics: Codable, Sendable, Equatable {
+        public var enabled = true
+        /// When set, `/metrics` requires `Authorization: Bearer <token>`.
+        public var bearerToken = ""
+        public init() {}
+    }
+
+    /// Checks the values that decoding cannot: ranges, formats, combinations.
+    public func validate() throws(ConfigError) {
+        func require(_ ok: Bool, _ key: String, _ problem: String) throws(ConfigError) {
+            if !ok { throw ConfigError(key: key, problem: problem) }
+        }
+        try require((1...65535).contains(server.port) || server.port == 0, "server.port", "must be 0–65535")
+        try require(!server.host.isEmpty, "server.host", "must not be empty")
+        try require(server.publicUrl.isEmpty || URL(string: server.publicUrl)?.host != nil, "server.public_url", "must be a full URL like https://kanava.example.fi")
+        try require(server.tls.certificate.isEmpty == server.tls.privateKey.isEmpty, "server.tls", "certificate and private_key must be given together")
+        try require(!dataDir.isEmpty, "data_dir", "must not be empty")
+        try require(session.lifetimeHours > 0, "session.lifetime_hours", "must be positive")
+        try require(session.idleTimeoutHours > 0, "session.idle_timeout_hours", "must be positive")
+        try require((4...31).contains(auth.bcryptCost), "auth.bcrypt_cost", "must be 4–31")
+        try require(auth.maxFailuresPerEmail > 0, "auth.max_failures_per_email", "must be positive")
+        try require(auth.maxFailuresPerAddress > 0, "auth.max_failures_per_address", "must be positive")
+        try require(auth.failureWindowMinutes > 0, "auth.failure_window_minutes", "must be positive")
+        try require((1024...104_857_600).contains(limits.maxBodyBytes), "limits.max_body_bytes", "must be 1 KiB–100 MiB")
+        try require((1024...4_294_967_296).contains(limits.maxUploadBytes), "limits.max_upload_bytes", "must be 1 KiB–4 GiB")
+        try require((10...10_000).contains(limits.maxNameChars), "limits.max_name_chars", "must be 10–10000")
+        try require((1024...16_777_216).contains(limits.maxWsFrameBytes), "limits.max_ws_frame_bytes", "must be 1 KiB–16 MiB")
+        try require(limits.maxWsQueuedBytes >= limits.maxWsFrameBytes, "limits.max_ws_queued_bytes", "must be at least limits.max_ws_frame_bytes")
+        try require(limits.maxResumeEvents > 0, "limits.max_resume_events", "must be positive")
+        try require((1...3600).contains(limits.wsPingSeconds), "limits.ws_ping_seconds", "must be 1–3600")
+        try require((1...65535).contains(smtp.port), "smtp.port", "must be 1–65535")
+        try require(roster.pollSeconds > 0, "roster.poll_seconds", "must be positive")
+        try require(roster.maxBytes > 0, "roster.max_bytes", "must be positive")
+        try require(["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel), "log_level", "must be one of trace, debug, info, notice, warning, error, critical")
+    }
+}
+
+/// A configuration problem, naming the key (and the file and line when it came from a file).
+public struct ConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String?
+    public var line: Int?
+    public var key: String
+    public var problem: String
+
+    public init(file: String? = nil, line: Int? = nil, key: String, problem: String) {
+        self.file = file
+        self.line = line
+        self.key = key
+        self.problem = problem
+    }
+
+    public var description: String {
+        var location = file ?? "configuration"
+        if let line { location += ":\(line)" }
+        return "\(location): \(key): \(problem)"
+    }
+}

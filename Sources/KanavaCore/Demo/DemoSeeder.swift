@@ -1,0 +1,69 @@
+import Foundation
+
+/// Seeds an empty installation with a few accounts and people so a newcomer can sign in and look around.
+/// Passwords are random and returned once; nothing is seeded into an installation that already has people.
+public struct DemoSeeder: Sendable {
+    public struct Credential: Sendable {
+        public var email: String
+        public var name: String
+        public var role: String
+        public var password: String
+    }
+
+    let kanava: Kanava
+
+    public init(kanava: Kanava) {
+        self.kanava = kanava
+    }
+
+    /// Seeds when the installation has nobody yet; returns the sign-ins created (empty when it did nothing).
+    public func seedIfEmpty() async throws -> [Credential] {
+        guard try await kanava.store.countPeople() == 0 else { return [] }
+        let system = Principal.system("demo")
+        var credentials: [Credential] = []
+
+        func person(_ email: String, _ name: String, _ role: String, global: GlobalRole? = nil) async throws -> String {
+            let password = Self.password()
+            _ = try await kanava.people.add(email: email, name: name, globalRole: global, password: password, by: system)
+            credentials.append(Credential(email: email, name: name, role: role, password: password))
+            return email
+        }
+
+        _ = try await person("admin@kanava.example", "Pääkäyttäjä Anna Admin", "admin", global: .admin)
+        _ = try await person("hallitus@kanava.example", "Hilkka Hallitus", "board", global: .board)
+        let director = try await person("johtaja@kanava.example", "Jaana Järvinen", "account_director")
+        let regional = try await person("aluejohtaja@kanava.example", "Eino Mäkinen", "regional_director")
+        let supervisor = try await person("esimies@kanava.example", "Ville Öhman", "supervisor")
+        let supervisor2 = try await person("tyonjohtaja@kanava.example", "Riikka Laine", "supervisor")
+        let sales = try await person("myynti@kanava.example", "Sanna Åberg", "sales")
+
+        let accounts: [(String, String, String)] = [
+            ("A10000", "Östra kiinteistö Ab", "2021-03-01"),
+            ("A10001", "Äänekosken terveyskeskus", "2019-09-15"),
+            ("A10002", "Åbo Akademi fastigheter", "2022-01-10"),
+            ("A10003", "Wärtsi kirjasto kuntayhtymä", "2020-05-04"),
+            ("A10004", "Zeta Logistiikka Oy", "2023-11-20"),
+            ("A10005", "Aalto Kiinteistöpalvelut Oy", "2018-02-28"),
+        ]
+        for (id, name, start) in accounts {
+            let account = try await kanava.accounts.create(id: id, name: name, startDate: start, by: system)
+            _ = try await kanava.accounts.addMember(account.id, email: director, role: "account_director", by: system)
+            _ = try await kanava.accounts.addMember(account.id, email: regional, role: "regional_director", by: system)
+            _ = try await kanava.accounts.addMember(account.id, email: sales, role: "sales", by: system)
+        }
+        for id in ["A10000", "A10001", "A10002"] {
+            _ = try await kanava.accounts.addMember(try AccountID.parse(id), email: supervisor, role: "supervisor", sites: ["\(id) Tampere 1"], by: system)
+        }
+        for id in ["A10003", "A10004"] {
+            _ = try await kanava.accounts.addMember(try AccountID.parse(id), email: supervisor2, role: "supervisor", sites: ["\(id) Oulu 2"], by: system)
+        }
+        return credentials
+    }
+
+    /// 16 characters from an alphabet without look-alikes (no 0/O, 1/l/I).
+    public static func password() -> String {
+        let alphabet = Array("abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        var generator = SystemRandomNumberGenerator()
+        return String((0..<16).map { _ in alphabet.randomElement(using: &generator)! })
+    }
+}

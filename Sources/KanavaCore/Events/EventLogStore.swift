@@ -1,0 +1,12 @@
+import Foundation
+
+/// Read access to the channels' event streams (the writes happen inside each feature's store methods,
+/// in the same transaction as the change).
+public protocol EventLogStore: Sendable {
+    /// Events of `channel` with `seq > after`, oldest first, at most `limit`.
+    func events(in channel: AccountID, after: Int64, limit: Int) async throws -> [StreamEvent]
+    /// The last `seq` of every channel.
+    func heads() async throws -> [AccountID: Int64]
+    /// The last `seq` of one channel (0 before its first event).
+    func head(of channel: AccountID) async throws -> Int64
+}

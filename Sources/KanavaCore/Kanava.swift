@@ -1,0 +1,54 @@
+import Foundation
+import Logging
+
+/// One Kanava installation: its configuration, store, event bus and services, wired together.
+///
+/// The HTTP server, the command line and the tests all start from here, so a service behaves the same
+/// whichever door a request came in by.
+public struct Kanava: Sendable {
+    public let config: KanavaConfig
+    public let clock: any WallClock
+    public let store: any KanavaStore
+    public let bus: EventBus
+    public let access: AccessPolicy
+    public let auth: AuthService
+    public let people: PersonService
+    public let accounts: AccountService
+    public let events: EventService
+    public let logger: Logger
+
+    /// Opens the installation's SQLite database under `config.dataDir` (created if needed) and wires the services.
+    public static func open(config: KanavaConfig, clock: any WallClock = SystemClock(), logger: Logger) async throws -> Kanava {
+        try FileManager.default.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true)
+        let store = try SQLiteStore(path: databasePath(config))
+        return try await Kanava(config: config, store: store, clock: clock, logger: logger)
+    }
+
+    public static func databasePath(_ config: KanavaConfig) -> String {
+        URL(fileURLWithPath: config.dataDir).appendingPathComponent("kanava.sqlite").path
+    }
+
+    public init(config: KanavaConfig, store: any KanavaStore, clock: any WallClock, logger: Logger) async throws {
+        self.config = config
+        self.clock = clock
+        self.store = store
+        self.logger = logger
+        bus = try await EventBus.make(log: store, logger: logger)
+        access = AccessPolicy(store: store)
+        let hasher = PasswordHasher(cost: config.auth.bcryptCost)
+        let throttle = SignInThrottle(
+            maxPerEmail: config.auth.maxFailuresPerEmail,
+            maxPerAddress: config.auth.maxFailuresPerAddress,
+            window: config.auth.failureWindowMinutes * 60,
+            clock: clock
+        )
+        auth = AuthService(
+            store: store, hasher: hasher, throttle: throttle, clock: clock,
+            lifetime: config.session.lifetimeHours * 3600, idleTimeout: config.session.idleTimeoutHours * 3600,
+            logger: logger, decoyHash: await hasher.decoyHash()
+        )
+        people = PersonService(store: store, access: access, hasher: hasher, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)
+        events = EventService(store: store, access: access)
+        accounts = AccountService(store: store, access: access, bus: bus, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)
+    }
+}

@@ -1,0 +1,11 @@
+import Foundation
+
+/// Everything the services need from storage. SQLite (``SQLiteStore``) is the embedded default; a
+/// PostgreSQL implementation can stand beside it, because services and routes see only these protocols.
+///
+/// Each mutating method is one transaction that also appends the events describing the change, so the
+/// data and the channel's event stream can never disagree.
+public protocol KanavaStore: PersonStore, SessionStore, AccountStore, EventLogStore {
+    /// Touches the database (readiness checks).
+    func ping() async throws
+}

@@ -1,0 +1,70 @@
+import GRDB
+
+/// The schema, as an ordered list of migrations. Never edit a released migration: add a new one.
+enum Migrations {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-people-accounts-events") { db in
+            try db.execute(sql: """
+                CREATE TABLE person (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    email TEXT NOT NULL,
+                    email_key TEXT NOT NULL UNIQUE,
+                    name TEXT NOT NULL,
+                    global_role TEXT CHECK (global_role IN ('admin', 'board')),
+                    password_hash TEXT,
+                    language TEXT CHECK (language IN ('fi', 'en')),
+                    created_at DATETIME NOT NULL
+                );
+
+                CREATE TABLE session (
+                    token_hash TEXT PRIMARY KEY,
+                    person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+                    csrf_token TEXT NOT NULL,
+                    created_at DATETIME NOT NULL,
+                    expires_at DATETIME NOT NULL,
+                    last_seen_at DATETIME NOT NULL,
+                    address TEXT,
+                    user_agent TEXT
+                );
+                CREATE INDEX session_person ON session(person_id);
+
+                CREATE TABLE account (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    start_date TEXT,
+                    created_at DATETIME NOT NULL
+                );
+
+                -- An account's one channel: its event stream's head lives here.
+                CREATE TABLE channel (
+                    account_id TEXT PRIMARY KEY REFERENCES account(id) ON DELETE CASCADE,
+                    last_seq INTEGER NOT NULL DEFAULT 0
+                );
+
+                CREATE TABLE membership (
+                    account_id TEXT NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                    person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+                    role TEXT NOT NULL CHECK (role IN ('account_director', 'regional_director', 'manager', 'supervisor', 'instructor', 'sales')),
+                    source TEXT NOT NULL CHECK (source IN ('roster', 'manual')),
+                    sites TEXT NOT NULL DEFAULT '[]',
+                    joined_at DATETIME NOT NULL,
+                    PRIMARY KEY (account_id, person_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX membership_person ON membership(person_id);
+
+                CREATE TABLE channel_event (
+                    account_id TEXT NOT NULL REFERENCES channel(account_id) ON DELETE CASCADE,
+                    seq INTEGER NOT NULL,
+                    kind TEXT NOT NULL,
+                    payload TEXT NOT NULL,
+                    visible_to TEXT,
+                    subject_id INTEGER,
+                    created_at DATETIME NOT NULL,
+                    PRIMARY KEY (account_id, seq)
+                ) WITHOUT ROWID;
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,79 @@
+import Foundation
+import GRDB
+import Metrics
+
+/// The embedded store: GRDB on one SQLite file in WAL mode, foreign keys on, migrations in code.
+///
+/// Feature folders extend it with their store protocols (`AccountStore+SQLite.swift`, …), all going
+/// through ``read(_:_:)`` and ``write(_:_:)``, which time every call and turn database errors into
+/// ``KanavaError``s.
+public final class SQLiteStore: Sendable {
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // FULL: a commit is on disk before the client hears "ok", also across power loss.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        pool = try DatabasePool(path: path, configuration: configuration)
+        try Migrations.migrator.migrate(pool)
+    }
+
+    /// Touches the database (readiness checks).
+    public func ping() async throws {
+        _ = try await read("ping") { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    /// The schema version this file is at (the last applied migration).
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in try Migrations.migrator.appliedIdentifiers(db).sorted() }
+    }
+
+    func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await measure(operation) { try await self.pool.read(body) }
+    }
+
+    func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await measure(operation) { try await self.pool.write(body) }
+    }
+
+    private func measure<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
+        let start = ContinuousClock.now
+        defer {
+            Timer(label: "kanava_db_duration_seconds", dimensions: [("op", operation)])
+                .recordInterval(start.duration(to: .now))
+        }
+        do {
+            return try await body()
+        } catch let error as DatabaseError {
+            throw Self.translate(error)
+        }
+    }
+
+    /// Constraint violations are conflicts with existing data; a locked database is temporary.
+    static func translate(_ error: DatabaseError) -> any Error {
+        switch error.resultCode {
+        case .SQLITE_CONSTRAINT:
+            return KanavaError(.conflict, "the change conflicts with existing data")
+        case .SQLITE_BUSY, .SQLITE_LOCKED:
+            return KanavaError(.unavailable, "the database is busy; try again")
+        default:
+            return error
+        }
+    }
+}
+
+extension Timer {
+    func recordInterval(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+    }
+}
+
+extension SQLiteStore: KanavaStore {}

@@ -1,0 +1,100 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import HummingbirdWebSocket
+import KanavaCore
+import Logging
+import Metrics
+import NIOCore
+import NIOSSL
+import Prometheus
+import ServiceLifecycle
+
+/// Builds the HTTP/WebSocket application of an installation.
+public enum KanavaServer {
+    /// Builds the application. `onServerRunning` gets the listening channel (tests read the bound port from it).
+    public static func buildApplication(
+        kanava: Kanava,
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+    ) throws -> some ApplicationProtocol {
+        let config = kanava.config
+        let hub = Hub()
+        kanava.bus.addSink(hub)
+        let origins = OriginPolicy(publicURL: config.server.publicUrl)
+        let secureCookies = config.server.secureCookies || config.server.tls.enabled
+
+        let router = Router(context: KanavaRequestContext.self)
+        router.middlewares.add(LogRequestsMiddleware(.info))
+        router.middlewares.add(MetricsMiddleware())
+        router.middlewares.add(SecurityHeadersMiddleware(tls: config.server.tls.enabled))
+        router.middlewares.add(ErrorMiddleware())
+        router.middlewares.add(FileMiddleware(config.server.webRoot, cacheControl: .init([(MediaType(type: .any), [.noCache])]), searchForIndexHtml: true, logger: kanava.logger))
+
+        HealthRoutes(store: kanava.store, metrics: config.metrics, registry: KanavaMetrics.registry).addRoutes(to: router)
+        let api = router.group("api")
+            .add(middleware: SessionMiddleware(auth: kanava.auth))
+            .add(middleware: CSRFMiddleware(origins: origins))
+        AuthRoutes(kanava: kanava, hub: hub, secureCookies: secureCookies).addRoutes(to: api)
+        AccountRoutes(kanava: kanava).addRoutes(to: api)
+        WebSocketRoutes(kanava: kanava, hub: hub, origins: origins).addRoutes(to: router)
+
+        var server = HTTPServerBuilder.http1WebSocketUpgrade(
+            webSocketRouter: router,
+            configuration: .init(ws: .init(
+                maxFrameSize: config.limits.maxWsFrameBytes,
+                autoPing: .enabled(timePeriod: .seconds(config.limits.wsPingSeconds))
+            ))
+        )
+        if config.server.tls.enabled {
+            server = try .tls(server, tlsConfiguration: tlsConfiguration(config.server.tls))
+        }
+        return Application(
+            router: router,
+            server: server,
+            configuration: .init(address: .hostname(config.server.host, port: config.server.port), serverName: "Kanava"),
+            services: [kanava.bus, SessionSweeper(auth: kanava.auth, logger: kanava.logger)],
+            onServerRunning: onServerRunning,
+            logger: kanava.logger
+        )
+    }
+
+    static func tlsConfiguration(_ tls: KanavaConfig.TLS) throws -> TLSConfiguration {
+        do {
+            let chain = try NIOSSLCertificate.fromPEMFile(tls.certificate).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: tls.privateKey, format: .pem)
+            return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
+        } catch {
+            throw ConfigError(key: "server.tls", problem: "the certificate or key cannot be read: \(error)")
+        }
+    }
+}
+
+/// The process-wide Prometheus registry behind swift-metrics (bootstrapped once, on first use).
+public enum KanavaMetrics {
+    public static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        return registry
+    }()
+}
+
+/// Deletes ended sessions every ten minutes.
+struct SessionSweeper: Service {
+    let auth: AuthService
+    let logger: Logger
+
+    func run() async throws {
+        try await cancelWhenGracefulShutdown {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(600))
+                do {
+                    let purged = try await auth.purgeEndedSessions()
+                    if purged > 0 { logger.info("purged ended sessions", metadata: ["count": "\(purged)"]) }
+                } catch {
+                    logger.warning("could not purge ended sessions", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+    }
+}

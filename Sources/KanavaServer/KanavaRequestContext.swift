@@ -1,0 +1,32 @@
+import Foundation
+import Hummingbird
+import HummingbirdWebSocket
+import KanavaCore
+import NIOCore
+
+/// Per-request state: who is signed in (set by ``SessionMiddleware``) and where the request came from.
+public struct KanavaRequestContext: RequestContext, WebSocketRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let webSocket: WebSocketHandlerReference<Self>
+    /// The signed-in session, when the request carried a valid session cookie.
+    public var identity: AuthenticatedSession?
+    /// The connection the request came on (a slow WebSocket consumer is cut off by closing it).
+    let channel: any Channel
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+        webSocket = .init()
+        channel = source.channel
+    }
+
+    /// The peer's IP address (for sign-in throttling and logs).
+    public var remoteAddress: String? { channel.remoteAddress?.ipAddress }
+
+    /// The signed-in principal, or `unauthenticated`.
+    public func principal() throws -> Principal {
+        guard let identity else { throw KanavaError(.unauthenticated, "sign in first") }
+        return .person(identity.person)
+    }
+
+    public var responseEncoder: JSONEncoder { EventCoding.encoder }
+}

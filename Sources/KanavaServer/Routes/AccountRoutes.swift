@@ -1,0 +1,123 @@
+import Foundation
+import Hummingbird
+import KanavaCore
+
+/// Accounts, their members, and the channel's event log. Thin: decode, call the service, encode.
+struct AccountRoutes {
+    let kanava: Kanava
+
+    struct AccountList: ResponseEncodable {
+        var accounts: [AccountSummary]
+    }
+
+    struct AccountDetail: ResponseEncodable {
+        var account: AccountSummary
+        var members: [Member]
+    }
+
+    struct NewAccount: JSONBody {
+        var id: String
+        var name: String
+        var startDate: String?
+        enum CodingKeys: String, CodingKey, CaseIterable { case id, name, startDate }
+    }
+
+    struct AccountChange: JSONBody {
+        var name: String?
+        var startDate: String??
+        enum CodingKeys: String, CodingKey, CaseIterable { case name, startDate }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            name = try container.decodeIfPresent(String.self, forKey: .name)
+            // Present-but-null clears the start date; absent leaves it.
+            startDate = container.contains(.startDate) ? .some(try container.decodeIfPresent(String.self, forKey: .startDate)) : nil
+        }
+    }
+
+    struct NewMember: JSONBody {
+        var email: String
+        var role: String
+        var sites: [String]?
+        enum CodingKeys: String, CodingKey, CaseIterable { case email, role, sites }
+    }
+
+    struct RoleChange: JSONBody {
+        var role: String
+        enum CodingKeys: String, CodingKey, CaseIterable { case role }
+    }
+
+    struct MemberResponse: ResponseEncodable {
+        var member: Member
+    }
+
+    struct AccountResponse: ResponseEncodable {
+        var account: Account
+    }
+
+    func addRoutes(to api: RouterGroup<KanavaRequestContext>) {
+        let limit = kanava.config.limits.maxBodyBytes
+
+        api.get("accounts") { _, context -> AccountList in
+            AccountList(accounts: try await kanava.accounts.list(for: context.principal()))
+        }
+
+        api.get("accounts/:account") { _, context -> AccountDetail in
+            let detail = try await kanava.accounts.detail(try accountID(context), for: context.principal())
+            return AccountDetail(account: detail.summary, members: detail.members)
+        }
+
+        api.patch("accounts/:account") { request, context -> AccountResponse in
+            let body = try await request.decodeJSON(AccountChange.self, limit: limit)
+            let account = try await kanava.accounts.update(try accountID(context), name: body.name, startDate: body.startDate, by: context.principal())
+            return AccountResponse(account: account)
+        }
+
+        api.post("accounts") { request, context -> EditedResponse<AccountResponse> in
+            let body = try await request.decodeJSON(NewAccount.self, limit: limit)
+            let account = try await kanava.accounts.create(id: body.id, name: body.name, startDate: body.startDate, by: context.principal())
+            return EditedResponse(status: .created, response: AccountResponse(account: account))
+        }
+
+        api.post("accounts/:account/members") { request, context -> EditedResponse<MemberResponse> in
+            let body = try await request.decodeJSON(NewMember.self, limit: limit)
+            let member = try await kanava.accounts.addMember(try accountID(context), email: body.email, role: body.role, sites: body.sites ?? [], by: context.principal())
+            return EditedResponse(status: .created, response: MemberResponse(member: member))
+        }
+
+        api.patch("accounts/:account/members/:person") { request, context -> MemberResponse in
+            let body = try await request.decodeJSON(RoleChange.self, limit: limit)
+            let member = try await kanava.accounts.changeRole(try accountID(context), person: try personID(context), role: body.role, by: context.principal())
+            return MemberResponse(member: member)
+        }
+
+        api.delete("accounts/:account/members/:person") { _, context -> Response in
+            try await kanava.accounts.removeMember(try accountID(context), person: try personID(context), by: context.principal())
+            return Response(status: .noContent)
+        }
+
+        // The event log over plain HTTP, for clients without a WebSocket: same visibility rules as live delivery.
+        api.get("accounts/:account/events") { request, context -> Response in
+            let after = try request.uri.queryParameters["after"].map { value -> Int64 in
+                guard let after = Int64(value), after >= 0 else { throw KanavaError.invalid("after", "must be a whole number ≥ 0") }
+                return after
+            } ?? 0
+            let limit = try request.uri.queryParameters["limit"].map { value -> Int in
+                guard let limit = Int(value), (1...1000).contains(limit) else { throw KanavaError.invalid("limit", "must be 1–1000") }
+                return limit
+            } ?? 100
+            let page = try await kanava.events.page(try accountID(context), after: after, limit: limit, for: context.principal())
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                            body: .init(byteBuffer: ServerFrame.eventList(page.events, head: page.head)))
+        }
+    }
+
+    private func accountID(_ context: KanavaRequestContext) throws -> AccountID {
+        try AccountID.parse(context.parameters.get("account") ?? "")
+    }
+
+    private func personID(_ context: KanavaRequestContext) throws -> PersonID {
+        guard let raw = context.parameters.get("person"), let id = Int64(raw) else { throw KanavaError.invalid("person", "must be a person id") }
+        return PersonID(id)
+    }
+}

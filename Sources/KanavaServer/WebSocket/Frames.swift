@@ -1,0 +1,188 @@
+import Foundation
+import KanavaCore
+import NIOCore
+
+/// Server → client frames, serialised by hand where it pays: an event's frame is built once per
+/// event and the same bytes go to every subscribed socket. See docs/protocol.md.
+enum ServerFrame {
+    static let protocolVersion = 1
+
+    /// `{"type":"event","channel":…,"seq":…,"kind":…,"at":…,"data":{…}}`; the payload is already JSON.
+    static func event(_ event: StreamEvent) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(96 + event.payload.count)
+        buffer.writeString(#"{"type":"event","channel":"#)
+        buffer.writeString(jsonString(event.channel.rawValue))
+        buffer.writeString(#","seq":"#)
+        buffer.writeString(String(event.seq))
+        buffer.writeString(#","kind":"#)
+        buffer.writeString(jsonString(event.kind.rawValue))
+        buffer.writeString(#","at":""#)
+        buffer.writeString(event.at.formatted(.iso8601))
+        buffer.writeString(#"","data":"#)
+        buffer.writeBytes(event.payload)
+        buffer.writeString("}")
+        return buffer
+    }
+
+    /// `{"events":[<event frames>],"head":N}`: the HTTP event log, in the same shape as live events.
+    static func eventList(_ events: [StreamEvent], head: Int64) -> ByteBuffer {
+        var buffer = ByteBuffer(string: #"{"events":["#)
+        for (index, event) in events.enumerated() {
+            if index > 0 { buffer.writeString(",") }
+            var frame = self.event(event)
+            buffer.writeBuffer(&frame)
+        }
+        buffer.writeString(#"],"head":"# + String(head) + "}")
+        return buffer
+    }
+
+    static func hello(person: Person, maxFrameBytes: Int) -> ByteBuffer {
+        encode(Hello(person: person, protocol: protocolVersion, limits: .init(maxFrameBytes: maxFrameBytes)))
+    }
+
+    static func reply(id: String, result: some Encodable) -> ByteBuffer {
+        encode(Reply(id: id, ok: true, result: result, error: nil as ErrorDetail?))
+    }
+
+    static func reply(id: String, error: KanavaError) -> ByteBuffer {
+        encode(Reply(id: id, ok: false, result: nil as Empty?, error: ErrorDetail(error)))
+    }
+
+    /// For frames the server could not attribute to a request id.
+    static func error(_ error: KanavaError) -> ByteBuffer {
+        encode(ErrorFrame(error: ErrorDetail(error)))
+    }
+
+    // MARK: - Shapes
+
+    struct Hello: Encodable {
+        var type = "hello"
+        var person: Person
+        var `protocol`: Int
+        var limits: Limits
+        struct Limits: Encodable { var maxFrameBytes: Int }
+    }
+
+    struct Reply<Result: Encodable>: Encodable {
+        var type = "reply"
+        var id: String
+        var ok: Bool
+        var result: Result?
+        var error: ErrorDetail?
+    }
+
+    struct ErrorFrame: Encodable {
+        var type = "error"
+        var error: ErrorDetail
+    }
+
+    struct ErrorDetail: Encodable {
+        var code: String
+        var message: String
+        init(_ error: KanavaError) {
+            code = error.code.rawValue
+            message = error.message
+        }
+    }
+
+    struct Empty: Encodable {}
+
+    private static func encode(_ value: some Encodable) -> ByteBuffer {
+        // Encoding these fixed shapes of strings and numbers cannot fail.
+        ByteBuffer(data: (try? EventCoding.encoder.encode(value)) ?? Data("{}".utf8))
+    }
+
+    private static func jsonString(_ value: String) -> String {
+        String(decoding: (try? JSONEncoder().encode(value)) ?? Data("\"\"".utf8), as: UTF8.self)
+    }
+}
+
+/// Client → server requests. Every request carries an `id`, echoed in its reply.
+enum ClientRequest {
+    case subscribe(id: String, channels: [SubscribeBody.Channel])
+    case unsubscribe(id: String, channels: [String])
+    case ping(id: String)
+
+    static let maxIDLength = 64
+    static let maxChannelsPerRequest = 500
+
+    struct Envelope: Decodable {
+        var type: String
+        var id: String
+    }
+
+    struct SubscribeBody: JSONBody {
+        var type: String
+        var id: String
+        var channels: [Channel]
+        enum CodingKeys: String, CodingKey, CaseIterable { case type, id, channels }
+
+        struct Channel: Decodable, Sendable {
+            var channel: String
+            var after: Int64?
+        }
+    }
+
+    struct UnsubscribeBody: JSONBody {
+        var type: String
+        var id: String
+        var channels: [String]
+        enum CodingKeys: String, CodingKey, CaseIterable { case type, id, channels }
+    }
+
+    struct PingBody: JSONBody {
+        var type: String
+        var id: String
+        enum CodingKeys: String, CodingKey, CaseIterable { case type, id }
+    }
+
+    /// A frame that could not be read, with its request id when that much could be.
+    struct Failure: Error {
+        var id: String?
+        var error: KanavaError
+    }
+
+    /// Parses one text frame.
+    static func parse(_ text: String) -> Result<ClientRequest, Failure> {
+        let data = Data(text.utf8)
+        let envelope: Envelope
+        do {
+            envelope = try JSONInput.decoder.decode(Envelope.self, from: data)
+        } catch {
+            return .failure(Failure(id: nil, error: KanavaError(.badRequest, "a frame must be a JSON object with a text 'type' and 'id'")))
+        }
+        let id = envelope.id
+        guard !id.isEmpty, id.count <= maxIDLength else {
+            return .failure(Failure(id: nil, error: KanavaError(.badRequest, "'id' must be 1–\(maxIDLength) characters")))
+        }
+        do {
+            switch envelope.type {
+            case "subscribe":
+                let body = try JSONInput.decode(SubscribeBody.self, from: data)
+                guard body.channels.count <= maxChannelsPerRequest else {
+                    throw KanavaError.invalid("channels", "at most \(maxChannelsPerRequest) per request")
+                }
+                if let bad = body.channels.first(where: { ($0.after ?? 0) < 0 }) {
+                    throw KanavaError.invalid("after", "must be ≥ 0 (channel \(bad.channel.prefix(64)))")
+                }
+                return .success(.subscribe(id: id, channels: body.channels))
+            case "unsubscribe":
+                let body = try JSONInput.decode(UnsubscribeBody.self, from: data)
+                guard body.channels.count <= maxChannelsPerRequest else {
+                    throw KanavaError.invalid("channels", "at most \(maxChannelsPerRequest) per request")
+                }
+                return .success(.unsubscribe(id: id, channels: body.channels))
+            case "ping":
+                _ = try JSONInput.decode(PingBody.self, from: data)
+                return .success(.ping(id: id))
+            default:
+                return .failure(Failure(id: id, error: KanavaError(.badRequest, "unknown frame type '\(envelope.type.prefix(40))'")))
+            }
+        } catch let error as KanavaError {
+            return .failure(Failure(id: id, error: error))
+        } catch {
+            return .failure(Failure(id: id, error: KanavaError(.badRequest, "the frame could not be read")))
+        }
+    }
+}

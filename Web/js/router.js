@@ -1,0 +1,41 @@
+// Hash routes: #/sign-in, #/accounts, #/accounts/<id>.
+
+let listener = () => {};
+
+export const paths = {
+  signIn: '#/sign-in',
+  accounts: '#/accounts',
+  channel: (id) => `#/accounts/${encodeURIComponent(id)}`,
+};
+
+export function currentRoute() {
+  const path = location.hash.replace(/^#/, '');
+  if (path === '/sign-in') return { name: 'signin' };
+  if (path === '/accounts') return { name: 'accounts' };
+  const match = path.match(/^\/accounts\/([^/]+)$/);
+  if (match) {
+    try {
+      return { name: 'channel', accountId: decodeURIComponent(match[1]) };
+    } catch {
+      // malformed percent-encoding: treated as an unknown route
+    }
+  }
+  return { name: 'unknown' };
+}
+
+export function startRouter(onChange) {
+  listener = onChange;
+  window.addEventListener('hashchange', () => listener(currentRoute()));
+}
+
+// replace: swap the current history entry (used for redirects) instead of adding one.
+export function navigate(hash, { replace = false } = {}) {
+  if (replace) {
+    history.replaceState(null, '', hash);
+    listener(currentRoute());
+  } else if (location.hash === hash) {
+    listener(currentRoute());
+  } else {
+    location.hash = hash; // fires hashchange
+  }
+}

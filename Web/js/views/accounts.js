@@ -1,0 +1,102 @@
+// Account list: the person's accounts in the server's (Finnish) order, with a search box.
+import { api } from '../api.js';
+import { el } from '../dom.js';
+import { describeError, roleName, t } from '../i18n.js';
+import { paths } from '../router.js';
+import { socket } from '../socket.js';
+
+const RELOAD_KINDS = ['membership.added', 'membership.removed', 'membership.changed', 'account.updated'];
+const RELOAD_DELAY_MS = 300; // a roster sync sends events in bursts: reload once
+
+let query = ''; // survives a visit to a channel and back
+
+// For matching only: case-insensitive, and ä→a, ö→o, å→a (any diacritic is dropped).
+function fold(text) {
+  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+}
+
+function accountItem(account) {
+  return el('li', { 'data-account-id': account.id },
+    el('a', { class: 'account-link', href: paths.channel(account.id) },
+      el('span', { class: 'account-name' }, account.name),
+      el('span', { class: 'account-meta' },
+        el('span', {}, account.id),
+        el('span', {}, roleName(account.role)),
+        el('span', {}, t('members', { count: account.memberCount })))));
+}
+
+export function renderAccounts(root) {
+  const search = el('input', {
+    id: 'account-search', type: 'search', autocomplete: 'off', spellcheck: 'false',
+    placeholder: t('accounts.searchHint'),
+  });
+  search.value = query;
+  const searchField = el('div', { class: 'field search-field', hidden: true },
+    el('label', { for: 'account-search' }, t('accounts.search')), search);
+  const status = el('p', { class: 'list-status', role: 'status' }, t('accounts.loading'));
+  const list = el('ul', { id: 'account-list', class: 'account-list' });
+  const failure = el('div', { class: 'load-error', hidden: true });
+
+  root.append(el('main', { class: 'page accounts-page' },
+    el('h1', { tabindex: '-1' }, t('accounts.title')),
+    searchField, status, failure, list));
+
+  let entries = null; // [{ account, key }] once loaded
+  let alive = true;
+  let loadId = 0;
+  let reloadTimer = null;
+  let releaseChannels = () => {};
+
+  function draw() {
+    const terms = fold(query).split(/\s+/).filter(Boolean);
+    const shown = entries.filter(({ key }) => terms.every((term) => key.includes(term)));
+    list.replaceChildren(...shown.map(({ account }) => accountItem(account)));
+    searchField.hidden = entries.length === 0;
+    if (entries.length === 0) status.textContent = t('accounts.empty');
+    else if (shown.length === 0) status.textContent = t('accounts.noMatches');
+    else if (terms.length > 0) status.textContent = t('accounts.matches', { count: shown.length });
+    else status.textContent = t('accounts.count', { count: entries.length });
+  }
+
+  async function load() {
+    const id = ++loadId;
+    try {
+      const { accounts } = await api.accounts();
+      if (!alive || id !== loadId) return;
+      entries = accounts.map((account) => ({ account, key: fold(`${account.name} ${account.id}`) }));
+      failure.hidden = true;
+      draw();
+      // Subscribe to every listed channel (to hear account.updated and membership changes).
+      const previous = releaseChannels;
+      releaseChannels = socket.subscribe(accounts.map((a) => ({ channel: a.id, after: a.head })));
+      previous();
+    } catch (error) {
+      if (!alive || id !== loadId) return;
+      status.textContent = entries ? '' : t('accounts.loadFailed');
+      failure.replaceChildren(
+        el('p', {}, describeError(error)),
+        el('button', { type: 'button', class: 'button', onclick: load }, t('errors.retry')));
+      failure.hidden = false;
+    }
+  }
+
+  function scheduleReload() {
+    clearTimeout(reloadTimer);
+    reloadTimer = setTimeout(load, RELOAD_DELAY_MS);
+  }
+
+  search.addEventListener('input', () => {
+    query = search.value;
+    if (entries) draw();
+  });
+
+  const unlisten = [...RELOAD_KINDS, 'reset'].map((kind) => socket.on(kind, scheduleReload));
+  load();
+
+  return () => {
+    alive = false;
+    clearTimeout(reloadTimer);
+    unlisten.forEach((off) => off());
+    releaseChannels();
+  };
+}

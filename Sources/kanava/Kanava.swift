@@ -48,16 +48,16 @@ struct Serve: AsyncParsableCommand {
         if demo {
             let credentials = try await DemoSeeder(kanava: kanava).seedIfEmpty()
             if !credentials.isEmpty {
-                print("Demo installation created. Sign in with (printed only this once):")
+                say("Demo installation created. Sign in with (printed only this once):")
                 for credential in credentials {
-                    print("  \(credential.email.padding(toLength: 30, withPad: " ", startingAt: 0)) \(credential.password)   \(credential.role), \(credential.name)")
+                    say("  \(credential.email.padding(toLength: 30, withPad: " ", startingAt: 0)) \(credential.password)   \(credential.role), \(credential.name)")
                 }
             }
         }
         let scheme = kanava.config.server.tls.enabled ? "https" : "http"
         let app = try KanavaServer.buildApplication(kanava: kanava) { channel in
             let port = channel.localAddress?.port ?? kanava.config.server.port
-            print("Kanava is listening on \(scheme)://\(kanava.config.server.host):\(port)")
+            say("Kanava is listening on \(scheme)://\(kanava.config.server.host):\(port)")
         }
         try await app.runService()
     }
@@ -89,8 +89,8 @@ struct User: AsyncParsableCommand {
                 email: email, name: name, globalRole: admin ? .admin : board ? .board : nil,
                 password: password.value, by: .system("cli")
             )
-            print("Added \(person.email) (id \(person.id))\(person.globalRole.map { " as \($0.rawValue)" } ?? "").")
-            if password.generated { print("Password: \(password.value)") }
+            say("Added \(person.email) (id \(person.id))\(person.globalRole.map { " as \($0.rawValue)" } ?? "").")
+            if password.generated { say("Password: \(password.value)") }
         }
     }
 
@@ -104,8 +104,8 @@ struct User: AsyncParsableCommand {
             let kanava = try await installation.open()
             let password = try readPassword(fromStdin: passwordStdin)
             try await kanava.people.setPassword(email: email, password: password.value, by: .system("cli"))
-            print("Password set for \(email); their sessions have ended.")
-            if password.generated { print("Password: \(password.value)") }
+            say("Password set for \(email); their sessions have ended.")
+            if password.generated { say("Password: \(password.value)") }
         }
     }
 
@@ -119,7 +119,7 @@ struct User: AsyncParsableCommand {
             guard role == "none" || GlobalRole(rawValue: role) != nil else { throw ValidationError("--role must be admin, board or none") }
             let kanava = try await installation.open()
             let person = try await kanava.people.setGlobalRole(email: email, role: GlobalRole(rawValue: role), by: .system("cli"))
-            print("\(person.email): \(person.globalRole?.rawValue ?? "no global role")")
+            say("\(person.email): \(person.globalRole?.rawValue ?? "no global role")")
         }
     }
 
@@ -130,7 +130,7 @@ struct User: AsyncParsableCommand {
         func run() async throws {
             let kanava = try await installation.open()
             for person in try await kanava.people.list(by: .system("cli")) {
-                print("\(person.id)\t\(person.email)\t\(person.name)\t\(person.globalRole?.rawValue ?? "-")")
+                say("\(person.id)\t\(person.email)\t\(person.name)\t\(person.globalRole?.rawValue ?? "-")")
             }
         }
     }
@@ -143,4 +143,9 @@ private func readPassword(fromStdin: Bool) throws -> (value: String, generated: 
         throw ValidationError("no password on standard input")
     }
     return (line, false)
+}
+
+/// Writes a line to standard output at once (unbuffered, so it reaches a log file before a crash or kill).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }

@@ -7,6 +7,12 @@ public struct ChannelAccess: Sendable {
     public var role: ChannelRole?
     public var isAdmin: Bool
 
+    public init(account: Account, role: ChannelRole?, isAdmin: Bool) {
+        self.account = account
+        self.role = role
+        self.isAdmin = isAdmin
+    }
+
     /// Whether an item restricted to `roles` (nil: unrestricted) is visible.
     public func canSee(restrictedTo roles: Set<ChannelRole>?) -> Bool {
         guard let roles else { return true }

@@ -1,0 +1,86 @@
+import Foundation
+import KanavaCore
+import Logging
+
+/// A real installation on a temporary SQLite file, with a manual clock and a running event bus.
+/// Use ``withInstallation(_:configure:_:)``: it removes everything afterwards.
+public struct TestInstallation: Sendable {
+    public let kanava: Kanava
+    public let clock: ManualClock
+    public let directory: URL
+
+    public var store: any KanavaStore { kanava.store }
+    public static let system = Principal.system("test")
+
+    /// The configuration tests start from: fast bcrypt, files under `directory`, the repo's Web/ folder.
+    public static func config(directory: URL) -> KanavaConfig {
+        var config = KanavaConfig()
+        config.dataDir = directory.path
+        config.auth.bcryptCost = 4
+        config.server.port = 0
+        config.server.webRoot = repositoryRoot.appendingPathComponent("Web").path
+        config.logLevel = "warning"
+        return config
+    }
+
+    public static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Adds a person with a password (the same for everyone in tests unless given).
+    @discardableResult
+    public func person(_ email: String, _ name: String? = nil, global: GlobalRole? = nil, password: String = TestInstallation.password) async throws -> Person {
+        try await kanava.people.add(email: email, name: name ?? email, globalRole: global, password: password, by: Self.system)
+    }
+
+    @discardableResult
+    public func account(_ id: String, _ name: String, start: String? = nil) async throws -> Account {
+        try await kanava.accounts.create(id: id, name: name, startDate: start, by: Self.system)
+    }
+
+    @discardableResult
+    public func member(_ account: String, _ email: String, _ role: ChannelRole) async throws -> Member {
+        try await kanava.accounts.addMember(try AccountID.parse(account), email: email, role: role.rawValue, by: Self.system)
+    }
+
+    public static let password = "correct horse battery"
+}
+
+/// Runs `body` with a fresh installation and removes it afterwards, also when `body` throws.
+/// `runBus: false` when something else (the server's service group) runs the event bus.
+public func withInstallation<T>(
+    configure: (inout KanavaConfig) -> Void = { _ in },
+    runBus: Bool = true,
+    _ body: (TestInstallation) async throws -> T
+) async throws -> T {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kanava-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    var config = TestInstallation.config(directory: directory)
+    configure(&config)
+    let clock = ManualClock(Date())
+    var logger = Logger(label: "kanava-test")
+    logger.logLevel = .warning
+    let kanava = try await Kanava.open(config: config, clock: clock, logger: logger)
+    let bus = runBus ? Task { try await kanava.bus.run() } : nil
+    defer { bus?.cancel() }
+    return try await body(TestInstallation(kanava: kanava, clock: clock, directory: directory))
+}
+
+/// Fails instead of hanging when `body` takes longer than `seconds`.
+public func withTimeout<T: Sendable>(_ seconds: Double, _ what: String = "operation", _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: .seconds(seconds))
+            throw TimeoutError(what: what, seconds: seconds)
+        }
+        defer { group.cancelAll() }
+        return try await group.next()!
+    }
+}
+
+public struct TimeoutError: Error, CustomStringConvertible {
+    public var what: String
+    public var seconds: Double
+    public var description: String { "\(what) did not finish within \(seconds) s" }
+}

@@ -74,6 +74,7 @@ let package = Package(
                 "KanavaServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/KanavaTestSupport",
             swiftSettings: swiftSettings

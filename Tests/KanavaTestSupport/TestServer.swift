@@ -5,6 +5,7 @@ import HummingbirdTesting
 import KanavaCore
 import KanavaServer
 import NIOCore
+import ServiceLifecycle
 
 /// A live Kanava server on a free loopback port over a ``TestInstallation``.
 public struct TestServer: Sendable {
@@ -35,7 +36,8 @@ public func withServer<T: Sendable>(
         let app = try KanavaServer.buildApplication(kanava: installation.kanava) { channel in
             portContinuation.yield(channel.localAddress?.port ?? 0)
         }
-        let running = Task { try await app.run() }
+        let services = ServiceGroup(configuration: .init(services: [app], logger: installation.kanava.logger))
+        let running = Task { try await services.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else { throw TestFailure("the server did not start") }
         let result: Result<T, any Error>
@@ -44,7 +46,7 @@ public func withServer<T: Sendable>(
         } catch {
             result = .failure(error)
         }
-        running.cancel()
+        await services.triggerGracefulShutdown()
         _ = await running.result
         return try result.get()
     }
@@ -115,7 +117,7 @@ public final class HTTPSession: @unchecked Sendable {
         let client = TestClient(host: "127.0.0.1", port: port)
         client.connect()
         do {
-            let response = try await client.execute(.init(path, method: method, headers: headers, body: body.map { ByteBuffer(data: $0) }))
+            let response = try await client.execute(.init(path, method: method, authority: "127.0.0.1:\(port)", headers: headers, body: body.map { ByteBuffer(data: $0) }))
             try? await client.shutdown()
             return Response(status: response.status, headers: response.headers, body: response.body.map { Data(buffer: $0) } ?? Data())
         } catch {

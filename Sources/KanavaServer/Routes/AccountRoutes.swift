@@ -62,12 +62,14 @@ struct AccountRoutes {
             AccountList(accounts: try await kanava.accounts.list(for: context.principal()))
         }
 
-        api.get("accounts/:account") { _, context -> AccountDetail in
+        let channel = api.group("accounts/:account").add(middleware: ChannelGuardMiddleware(access: kanava.access))
+
+        channel.get { _, context -> AccountDetail in
             let detail = try await kanava.accounts.detail(try accountID(context), for: context.principal())
             return AccountDetail(account: detail.summary, members: detail.members)
         }
 
-        api.patch("accounts/:account") { request, context -> AccountResponse in
+        channel.patch { request, context -> AccountResponse in
             let body = try await request.decodeJSON(AccountChange.self, limit: limit)
             let account = try await kanava.accounts.update(try accountID(context), name: body.name, startDate: body.startDate, by: context.principal())
             return AccountResponse(account: account)
@@ -79,25 +81,25 @@ struct AccountRoutes {
             return EditedResponse(status: .created, response: AccountResponse(account: account))
         }
 
-        api.post("accounts/:account/members") { request, context -> EditedResponse<MemberResponse> in
+        channel.post("members") { request, context -> EditedResponse<MemberResponse> in
             let body = try await request.decodeJSON(NewMember.self, limit: limit)
             let member = try await kanava.accounts.addMember(try accountID(context), email: body.email, role: body.role, sites: body.sites ?? [], by: context.principal())
             return EditedResponse(status: .created, response: MemberResponse(member: member))
         }
 
-        api.patch("accounts/:account/members/:person") { request, context -> MemberResponse in
+        channel.patch("members/:person") { request, context -> MemberResponse in
             let body = try await request.decodeJSON(RoleChange.self, limit: limit)
             let member = try await kanava.accounts.changeRole(try accountID(context), person: try personID(context), role: body.role, by: context.principal())
             return MemberResponse(member: member)
         }
 
-        api.delete("accounts/:account/members/:person") { _, context -> Response in
+        channel.delete("members/:person") { _, context -> Response in
             try await kanava.accounts.removeMember(try accountID(context), person: try personID(context), by: context.principal())
             return Response(status: .noContent)
         }
 
         // The event log over plain HTTP, for clients without a WebSocket: same visibility rules as live delivery.
-        api.get("accounts/:account/events") { request, context -> Response in
+        channel.get("events") { request, context -> Response in
             let after = try request.uri.queryParameters["after"].map { value -> Int64 in
                 guard let after = Int64(value), after >= 0 else { throw KanavaError.invalid("after", "must be a whole number ≥ 0") }
                 return after

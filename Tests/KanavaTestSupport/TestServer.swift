@@ -97,6 +97,14 @@ public final class HTTPSession: @unchecked Sendable {
         return response
     }
 
+    /// A WebSocket handshake with this session's cookie and a browser-style `Origin`; 101 means it was accepted.
+    public func webSocketHandshake(origin: String) async throws -> Response {
+        try await request(.get, "/ws", body: nil, headers: [
+            .origin: origin, .upgrade: "websocket", .connection: "Upgrade",
+            .secWebSocketVersion: "13", .secWebSocketKey: "dGhlIHNhbXBsZSBub25jZQ==",
+        ])
+    }
+
     public func get(_ path: String) async throws -> Response {
         try await request(.get, path)
     }

@@ -6,29 +6,30 @@ import NIOCore
 import Synchronization
 
 /// A real WebSocket client of a test server: sends JSON frames, and lets a test await the frames it gets.
-///
-/// Frames are read from one task at a time (as a test does), which is why the iterator needs no lock.
-public final class WSTestClient: @unchecked Sendable {
+public final class WSTestClient: Sendable {
     public typealias Frame = [String: Any]
 
-    private var frames: AsyncStream<String>.Iterator
+    private let frames: Inbox
     private let outgoing: AsyncStream<String>.Continuation
+    private let resume: AsyncStream<Void>.Continuation
     private let connection: Task<Void, any Error>
     private let nextID = Atomic<Int>(0)
 
     /// Connects with a session cookie and waits for the server's `hello`.
-    /// `readsAfterHello: false` makes a stalled client that never reads again (a slow consumer).
-    public static func connect(port: Int, cookie: String?, origin: String? = nil, readsAfterHello: Bool = true) async throws -> (client: WSTestClient, hello: Frame) {
+    /// `pausesAfter: n` stops reading from the socket after n frames until ``resumeReading()`` (a slow consumer).
+    /// (The underlying client always sends `Origin: ws://host`; see ``HTTPSession/webSocketHandshake(origin:)``
+    /// for handshakes with a browser's Origin.)
+    public static func connect(port: Int, cookie: String?, pausesAfter: Int? = nil) async throws -> (client: WSTestClient, hello: Frame) {
         var headers: HTTPFields = [:]
         if let cookie { headers[.cookie] = cookie }
-        if let origin { headers[.origin] = origin }
-        let (incoming, incomingContinuation) = AsyncStream.makeStream(of: String.self)
+        let incoming = Inbox()
         let (outgoing, outgoingContinuation) = AsyncStream.makeStream(of: String.self)
+        let (resume, resumeContinuation) = AsyncStream.makeStream(of: Void.self)
         var logger = Logger(label: "ws-test-client")
         logger.logLevel = .critical
         let configuration = WebSocketClientConfiguration(maxFrameSize: 1 << 22, additionalHeaders: headers, autoPing: .disabled)
         let connection = Task {
-            defer { incomingContinuation.finish() }
+            defer { incoming.finish() }
             try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/ws", configuration: configuration, logger: logger) { inbound, outbound, _ in
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {
@@ -36,9 +37,11 @@ public final class WSTestClient: @unchecked Sendable {
                     }
                     group.addTask {
                         var messages = inbound.messages(maxSize: 1 << 22).makeAsyncIterator()
+                        var count = 0
                         while let message = try await messages.next() {
-                            if case .text(let text) = message { incomingContinuation.yield(text) }
-                            if !readsAfterHello { try await Task.sleep(for: .seconds(3600)) }
+                            if case .text(let text) = message { incoming.push(text) }
+                            count += 1
+                            if count == pausesAfter { for await _ in resume { break } }
                         }
                     }
                     try await group.next()
@@ -46,16 +49,28 @@ public final class WSTestClient: @unchecked Sendable {
                 }
             }
         }
-        let client = WSTestClient(frames: incoming.makeAsyncIterator(), outgoing: outgoingContinuation, connection: connection)
-        let hello = try await client.next(timeout: 5)
-        guard hello["type"] as? String == "hello" else { throw TestFailure("expected hello, got \(hello)") }
-        return (client, hello)
+        let client = WSTestClient(frames: incoming, outgoing: outgoingContinuation, resume: resumeContinuation, connection: connection)
+        do {
+            let hello = try await client.next(timeout: 5)
+            guard hello["type"] as? String == "hello" else { throw TestFailure("expected hello, got \(hello)") }
+            return (client, hello)
+        } catch {
+            // Report why the connection failed (a refused upgrade), not just that no hello came.
+            if case .failure(let reason) = await connection.result { throw reason }
+            throw error
+        }
     }
 
-    private init(frames: AsyncStream<String>.Iterator, outgoing: AsyncStream<String>.Continuation, connection: Task<Void, any Error>) {
+    private init(frames: Inbox, outgoing: AsyncStream<String>.Continuation, resume: AsyncStream<Void>.Continuation, connection: Task<Void, any Error>) {
         self.frames = frames
         self.outgoing = outgoing
+        self.resume = resume
         self.connection = connection
+    }
+
+    /// Lets a client made with `pausesAfter` read again.
+    public func resumeReading() {
+        resume.yield()
     }
 
     /// Sends a raw text frame.
@@ -118,10 +133,13 @@ public final class WSTestClient: @unchecked Sendable {
         (try? await next(timeout: seconds)) == nil
     }
 
-    /// Whether the server has closed the connection (no more frames will come).
-    public func waitUntilClosed(timeout: Double = 5) async throws {
-        _ = try await withTimeout(timeout, "waiting for the server to close the socket") { [self] in
-            while try await self.nextTextOrNil() != nil {}
+    /// Reads until the server has closed the connection; returns the frames that came before.
+    @discardableResult
+    public func waitUntilClosed(timeout: Double = 5) async throws -> [String] {
+        try await withTimeout(timeout, "waiting for the server to close the socket") { [self] in
+            var frames: [String] = []
+            while let text = await self.frames.next() { frames.append(text) }
+            return frames
         }
     }
 
@@ -138,12 +156,8 @@ public final class WSTestClient: @unchecked Sendable {
     }
 
     private func nextText() async throws -> String {
-        guard let text = try await nextTextOrNil() else { throw TestFailure("the WebSocket was closed") }
+        guard let text = await frames.next() else { throw TestFailure("the WebSocket was closed") }
         return text
-    }
-
-    private func nextTextOrNil() async throws -> String? {
-        await frames.next()
     }
 }
 

@@ -57,14 +57,16 @@ struct OriginPolicy: Sendable {
         }
     }
 
-    /// Requests without an Origin header (non-browser clients, same-origin GETs) are allowed; browsers send
-    /// one on every cross-site request that could change state.
+    /// The check stops other web sites' pages from using a visitor's cookie. Browsers send an `http(s)`
+    /// Origin on every cross-site request that could change state and on every WebSocket handshake, so:
+    /// no Origin, or one of another scheme (`ws://…` from non-browser WebSocket clients), is not a browser
+    /// and is allowed; `null` (sandboxed or file pages) and other sites are refused.
     func allows(_ request: Request) -> Bool {
         guard let origin = request.headers[.origin] else { return true }
+        guard let url = URL(string: origin), let scheme = url.scheme?.lowercased() else { return false }
+        guard scheme == "http" || scheme == "https" else { return true }
         if let publicOrigin { return origin.lowercased() == publicOrigin.lowercased() }
-        guard let host = request.head.authority,
-              let url = URL(string: origin), let originHost = url.host
-        else { return false }
+        guard let host = request.head.authority, let originHost = url.host else { return false }
         let originAuthority = originHost + (url.port.map { ":\($0)" } ?? "")
         return originAuthority.lowercased() == host.lowercased()
     }

@@ -15,6 +15,7 @@ public struct Kanava: Sendable {
     public let people: PersonService
     public let accounts: AccountService
     public let events: EventService
+    public let roster: RosterService
     public let logger: Logger
 
     /// Opens the installation's SQLite database under `config.dataDir` (created if needed) and wires the services.
@@ -49,6 +50,11 @@ public struct Kanava: Sendable {
         )
         people = PersonService(store: store, access: access, hasher: hasher, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)
         events = EventService(store: store, access: access)
+        roster = RosterService(
+            store: store, bus: bus, clock: clock, parser: RosterParser(maxNameChars: config.limits.maxNameChars),
+            removalGuard: RemovalGuard(maxShare: config.roster.removalGuardShare, minimum: config.roster.removalGuardMin),
+            maxBytes: config.roster.maxBytes, logger: logger
+        )
         accounts = AccountService(store: store, access: access, bus: bus, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)
     }
 }

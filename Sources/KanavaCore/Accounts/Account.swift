@@ -60,14 +60,17 @@ public struct Membership: Codable, Sendable, Hashable {
     public var source: MembershipSource
     /// The sites the person runs in this account (a supervisor of several sites has one membership).
     public var sites: [String]
+    /// The cities of those sites (a regional director's region): escalations go by city.
+    public var cities: [String]
     public var joinedAt: Date
 
-    public init(account: AccountID, person: PersonID, role: ChannelRole, source: MembershipSource, sites: [String] = [], joinedAt: Date) {
+    public init(account: AccountID, person: PersonID, role: ChannelRole, source: MembershipSource, sites: [String] = [], cities: [String] = [], joinedAt: Date) {
         self.account = account
         self.person = person
         self.role = role
         self.source = source
         self.sites = sites
+        self.cities = cities
         self.joinedAt = joinedAt
     }
 }
@@ -95,14 +98,16 @@ public struct Member: Codable, Sendable, Hashable {
     public var role: ChannelRole
     public var source: MembershipSource
     public var sites: [String]
+    public var cities: [String]
     public var joinedAt: Date
 
-    public init(person: PersonRef, role: ChannelRole, source: MembershipSource, sites: [String], joinedAt: Date) {
+    public init(person: PersonRef, membership: Membership) {
         self.person = person
-        self.role = role
-        self.source = source
-        self.sites = sites
-        self.joinedAt = joinedAt
+        role = membership.role
+        source = membership.source
+        sites = membership.sites
+        cities = membership.cities
+        joinedAt = membership.joinedAt
     }
 }
 
@@ -136,6 +141,15 @@ public struct MembershipEventData: Codable, Sendable {
     public var role: ChannelRole
     public var source: MembershipSource
     public var sites: [String]
+    public var cities: [String]
+
+    public init(person: PersonRef, membership: Membership) {
+        self.person = person
+        role = membership.role
+        source = membership.source
+        sites = membership.sites
+        cities = membership.cities
+    }
 }
 
 /// The data of `account.*` events.

@@ -60,9 +60,9 @@ public struct AccountService: Sendable {
         }
         let now = clock.now()
         let membership = Membership(account: id, person: person.id, role: role, source: .manual, sites: sites, joinedAt: now)
-        let committed = try await store.addMember(membership, event: try Self.event(.membershipAdded, membership, person), at: now)
+        let committed = try await store.addMember(membership, event: try Self.event(.membershipAdded, membership, PersonRef(person)), at: now)
         bus.publish(committed.events)
-        return Member(person: PersonRef(person), role: role, source: .manual, sites: sites, joinedAt: now)
+        return Member(person: PersonRef(person), membership: membership)
     }
 
     /// Changes a member's role (directors of the account and admins).
@@ -73,9 +73,9 @@ public struct AccountService: Sendable {
             throw KanavaError.notFound("member \(personID)")
         }
         membership.role = role
-        let committed = try await store.updateMember(membership, event: try Self.event(.membershipChanged, membership, person), at: clock.now())
+        let committed = try await store.updateMember(membership, event: try Self.event(.membershipChanged, membership, PersonRef(person)), at: clock.now())
         bus.publish(committed.events)
-        return Member(person: PersonRef(person), role: role, source: membership.source, sites: membership.sites, joinedAt: membership.joinedAt)
+        return Member(person: PersonRef(person), membership: membership)
     }
 
     /// Removes a member. Their open sockets stop receiving the channel as soon as the event is delivered.
@@ -84,16 +84,13 @@ public struct AccountService: Sendable {
         guard let membership = try await store.membership(of: personID, in: id), let person = try await store.person(personID) else {
             throw KanavaError.notFound("member \(personID)")
         }
-        let committed = try await store.removeMember(personID, from: id, event: try Self.event(.membershipRemoved, membership, person), at: clock.now())
+        let committed = try await store.removeMember(personID, from: id, event: try Self.event(.membershipRemoved, membership, PersonRef(person)), at: clock.now())
         bus.publish(committed.events)
     }
 
-    static func event(_ kind: EventKind, _ membership: Membership, _ person: Person) throws -> EventDraft {
-        try EventDraft(
-            channel: membership.account, kind: kind,
-            payload: MembershipEventData(person: PersonRef(person), role: membership.role, source: membership.source, sites: membership.sites),
-            subject: person.id
-        )
+    /// A `membership.*` event; its subject is the person, so their own sockets learn of it too.
+    static func event(_ kind: EventKind, _ membership: Membership, _ person: PersonRef) throws -> EventDraft {
+        try EventDraft(channel: membership.account, kind: kind, payload: MembershipEventData(person: person, membership: membership), subject: person.id)
     }
 }
 

@@ -59,8 +59,7 @@ extension SQLiteStore: AccountStore {
                 arguments: [account.rawValue]
             ).map { row in
                 let membership = Membership(row: row)
-                return Member(person: PersonRef(id: membership.person, name: row["name"], email: row["email"]),
-                              role: membership.role, source: membership.source, sites: membership.sites, joinedAt: membership.joinedAt)
+                return Member(person: PersonRef(id: membership.person, name: row["name"], email: row["email"]), membership: membership)
             }
         }
     }
@@ -80,9 +79,9 @@ extension SQLiteStore: AccountStore {
     public func updateMember(_ membership: Membership, event: EventDraft, at time: Date) async throws -> Committed<Membership> {
         try await write("updateMember") { db in
             try db.execute(
-                sql: "UPDATE membership SET role = ?, source = ?, sites = ? WHERE account_id = ? AND person_id = ?",
-                arguments: [membership.role.rawValue, membership.source.rawValue, try Self.encodeSites(membership.sites),
-                            membership.account.rawValue, membership.person.rawValue]
+                sql: "UPDATE membership SET role = ?, source = ?, sites = ?, cities = ? WHERE account_id = ? AND person_id = ?",
+                arguments: [membership.role.rawValue, membership.source.rawValue, try Self.encodeList(membership.sites),
+                            try Self.encodeList(membership.cities), membership.account.rawValue, membership.person.rawValue]
             )
             guard db.changesCount == 1 else { throw KanavaError.notFound("membership") }
             return Committed(membership, events: try db.append([event], at: time))
@@ -105,14 +104,18 @@ extension SQLiteStore: AccountStore {
     }
 
     static func insert(_ m: Membership, _ db: Database) throws {
-        try db.execute(
-            sql: "INSERT INTO membership (account_id, person_id, role, source, sites, joined_at) VALUES (?, ?, ?, ?, ?, ?)",
-            arguments: [m.account.rawValue, m.person.rawValue, m.role.rawValue, m.source.rawValue, try encodeSites(m.sites), m.joinedAt]
-        )
+        try db.cachedStatement(sql: "INSERT INTO membership (account_id, person_id, role, source, sites, cities, joined_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            .execute(arguments: [m.account.rawValue, m.person.rawValue, m.role.rawValue, m.source.rawValue,
+                                 try encodeList(m.sites), try encodeList(m.cities), m.joinedAt])
     }
 
-    static func encodeSites(_ sites: [String]) throws -> String {
-        String(decoding: try JSONEncoder().encode(sites), as: UTF8.self)
+    /// Lists of places are stored as JSON arrays.
+    static func encodeList(_ list: [String]) throws -> String {
+        String(decoding: try JSONEncoder().encode(list), as: UTF8.self)
+    }
+
+    static func decodeList(_ json: String) -> [String] {
+        (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
     }
 
     /// Account list rows: the viewer's role, the director (the earliest-joined account director), member count, head.
@@ -163,13 +166,13 @@ extension Account {
 
 extension Membership {
     init(row: Row) {
-        let sites: String = row["sites"]
         self.init(
             account: AccountID(stored: row["account_id"]),
             person: PersonID(row["person_id"]),
             role: ChannelRole(rawValue: row["role"]) ?? .instructor,
             source: MembershipSource(rawValue: row["source"]) ?? .manual,
-            sites: (try? JSONDecoder().decode([String].self, from: Data(sites.utf8))) ?? [],
+            sites: SQLiteStore.decodeList(row["sites"]),
+            cities: SQLiteStore.decodeList(row["cities"]),
             joinedAt: row["joined_at"]
         )
     }

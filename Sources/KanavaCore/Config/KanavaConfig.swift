@@ -82,6 +82,10 @@ public struct KanavaConfig: Codable, Sendable, Equatable {
         public var path = ""
         public var pollSeconds = 60
         public var maxBytes = 52_428_800
+        /// A sync that would remove more than this share of roster memberships is refused unless forced …
+        public var removalGuardShare = 0.2
+        /// … when it removes at least this many.
+        public var removalGuardMin = 10
         public init() {}
     }
 
@@ -118,6 +122,8 @@ public struct KanavaConfig: Codable, Sendable, Equatable {
         try require((1...65535).contains(smtp.port), "smtp.port", "must be 1–65535")
         try require(roster.pollSeconds > 0, "roster.poll_seconds", "must be positive")
         try require(roster.maxBytes > 0, "roster.max_bytes", "must be positive")
+        try require((0...1).contains(roster.removalGuardShare), "roster.removal_guard_share", "must be 0–1")
+        try require(roster.removalGuardMin >= 0, "roster.removal_guard_min", "must be ≥ 0")
         try require(["trace", "debug", "info", "notice", "warning", "error", "critical"].contains(logLevel), "log_level", "must be one of trace, debug, info, notice, warning, error, critical")
     }
 }

@@ -33,20 +33,16 @@ extension Database {
     /// Appends events to their channels' streams inside the caller's transaction, giving each the next seq.
     func append(_ drafts: [EventDraft], at time: Date) throws -> [StreamEvent] {
         try drafts.map { draft in
-            guard let seq = try Int64.fetchOne(
-                self,
-                sql: "UPDATE channel SET last_seq = last_seq + 1 WHERE account_id = ? RETURNING last_seq",
-                arguments: [draft.channel.rawValue]
-            ) else { throw KanavaError.notFound("channel \(draft.channel)") }
+            let next = try cachedStatement(sql: "UPDATE channel SET last_seq = last_seq + 1 WHERE account_id = ? RETURNING last_seq")
+            guard let seq = try Int64.fetchOne(next, arguments: [draft.channel.rawValue]) else {
+                throw KanavaError.notFound("channel \(draft.channel)")
+            }
             let visibleTo = draft.visibleTo.map { $0.map(\.rawValue).sorted().joined(separator: ",") }
-            try execute(
-                sql: """
-                    INSERT INTO channel_event (account_id, seq, kind, payload, visible_to, subject_id, created_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [draft.channel.rawValue, seq, draft.kind.rawValue, String(decoding: draft.payload, as: UTF8.self),
-                            visibleTo, draft.subject?.rawValue, time]
-            )
+            try cachedStatement(sql: """
+                INSERT INTO channel_event (account_id, seq, kind, payload, visible_to, subject_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [draft.channel.rawValue, seq, draft.kind.rawValue, String(decoding: draft.payload, as: UTF8.self),
+                                         visibleTo, draft.subject?.rawValue, time])
             return StreamEvent(channel: draft.channel, seq: seq, kind: draft.kind, payload: draft.payload,
                                 visibleTo: draft.visibleTo, subject: draft.subject, at: time)
         }

@@ -65,6 +65,35 @@ enum Migrations {
                 ) WITHOUT ROWID;
                 """)
         }
+        migrator.registerMigration("v2-roster") { db in
+            try db.execute(sql: """
+                ALTER TABLE membership ADD COLUMN cities TEXT NOT NULL DEFAULT '[]';
+
+                -- Every roster sync that was applied or refused: the audit trail admins read.
+                CREATE TABLE roster_sync (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    at DATETIME NOT NULL,
+                    source TEXT NOT NULL,
+                    file_hash TEXT NOT NULL,
+                    actor TEXT NOT NULL,
+                    forced BOOLEAN NOT NULL,
+                    outcome TEXT NOT NULL CHECK (outcome IN ('applied', 'refused')),
+                    summary TEXT NOT NULL
+                );
+
+                CREATE TABLE roster_change (
+                    sync_id INTEGER NOT NULL REFERENCES roster_sync(id) ON DELETE CASCADE,
+                    kind TEXT NOT NULL,
+                    account_id TEXT NOT NULL,
+                    email TEXT,
+                    role TEXT,
+                    previous_role TEXT,
+                    detail TEXT
+                );
+                CREATE INDEX roster_change_sync ON roster_change(sync_id);
+                CREATE INDEX roster_change_account ON roster_change(account_id, kind);
+                """)
+        }
         return migrator
     }
 }

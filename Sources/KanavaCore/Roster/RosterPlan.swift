@@ -1,0 +1,111 @@
+import Foundation
+
+/// A membership as stored, with the person's e-mail key (what the roster compares by).
+public struct StoredMembership: Sendable, Hashable {
+    public var account: AccountID
+    public var person: PersonID
+    public var emailKey: String
+    public var role: ChannelRole
+    public var source: MembershipSource
+    public var sites: [String]
+    public var cities: [String]
+}
+
+/// What the store holds that a roster sync compares against.
+public struct RosterSnapshot: Sendable {
+    public var accounts: [AccountID: String]
+    /// E-mail key → person.
+    public var people: [String: PersonRef]
+    public var memberships: [StoredMembership]
+
+    public init(accounts: [AccountID: String], people: [String: PersonRef], memberships: [StoredMembership]) {
+        self.accounts = accounts
+        self.people = people
+        self.memberships = memberships
+    }
+}
+
+/// The difference between a roster and the stored state: exactly what a sync would change.
+public struct RosterPlan: Sendable {
+    public struct RoleChange: Sendable { public var membership: StoredMembership; public var role: ChannelRole }
+    public struct PlacesChange: Sendable { public var membership: StoredMembership; public var sites: [String]; public var cities: [String] }
+    public struct Rename: Sendable { public var account: AccountID; public var from: String; public var to: String }
+
+    public var newPeople: [(email: String, name: String)] = []
+    public var newAccounts: [(id: AccountID, name: String)] = []
+    public var renames: [Rename] = []
+    public var additions: [RosterMembership] = []
+    public var removals: [StoredMembership] = []
+    public var roleChanges: [RoleChange] = []
+    public var placeChanges: [PlacesChange] = []
+    /// People the roster lists in an account where they were added by hand: left as they are.
+    public var manualKept: [(account: AccountID, email: String)] = []
+    /// Roster memberships before the sync (the base of the mass-removal guard).
+    public var rosterMembershipsBefore = 0
+
+    public var isEmpty: Bool {
+        newPeople.isEmpty && newAccounts.isEmpty && renames.isEmpty && additions.isEmpty && removals.isEmpty
+            && roleChanges.isEmpty && placeChanges.isEmpty
+    }
+
+    /// Compares a roster with the stored state. Manual memberships are never touched; accounts are never deleted.
+    public init(roster: Roster, snapshot: RosterSnapshot) {
+        var stored: [AccountID: [String: StoredMembership]] = [:]
+        for membership in snapshot.memberships { stored[membership.account, default: [:]][membership.emailKey] = membership }
+        rosterMembershipsBefore = snapshot.memberships.count { $0.source == .roster }
+
+        for (id, name) in roster.accounts.sorted(by: { $0.key < $1.key }) {
+            if let current = snapshot.accounts[id] {
+                if current != name { renames.append(Rename(account: id, from: current, to: name)) }
+            } else {
+                newAccounts.append((id, name))
+            }
+        }
+        for (key, person) in roster.people.sorted(by: { $0.key < $1.key }) where snapshot.people[key] == nil {
+            newPeople.append(person)
+        }
+
+        var wanted: Set<[String]> = []
+        for membership in roster.memberships {
+            let key = EmailAddress.key(membership.email)
+            wanted.insert([membership.account.rawValue, key])
+            guard let current = stored[membership.account]?[key] else {
+                additions.append(membership)
+                continue
+            }
+            if current.source == .manual {
+                manualKept.append((membership.account, membership.email))
+                continue
+            }
+            if current.role != membership.role { roleChanges.append(RoleChange(membership: current, role: membership.role)) }
+            if current.sites != membership.sites || current.cities != membership.cities {
+                placeChanges.append(PlacesChange(membership: current, sites: membership.sites, cities: membership.cities))
+            }
+        }
+        removals = snapshot.memberships.filter { $0.source == .roster && !wanted.contains([$0.account.rawValue, $0.emailKey]) }
+    }
+}
+
+/// The mass-removal guard: an empty or truncated export must not empty the channels.
+public struct RemovalGuard: Sendable {
+    /// Refuse when more than this share of roster memberships would be removed …
+    public var maxShare: Double
+    /// … and at least this many.
+    public var minimum: Int
+
+    public init(maxShare: Double, minimum: Int) {
+        self.maxShare = maxShare
+        self.minimum = minimum
+    }
+
+    /// Why the plan is refused, or nil when it may be applied.
+    public func refusal(for plan: RosterPlan, dataRows: Int) -> String? {
+        if dataRows == 0 {
+            return "the file has no data rows; applying it would remove every roster member (use --force if that is intended)"
+        }
+        let removing = plan.removals.count
+        guard removing >= minimum, Double(removing) > maxShare * Double(plan.rosterMembershipsBefore) else { return nil }
+        let share = Int((Double(removing) / Double(max(plan.rosterMembershipsBefore, 1)) * 100).rounded())
+        return "the sync would remove \(removing) of \(plan.rosterMembershipsBefore) roster memberships (\(share) %, more than \(Int(maxShare * 100)) %); an incomplete export? Use --force if it is intended"
+    }
+}

@@ -93,7 +93,10 @@ let package = Package(
         ),
         .testTarget(
             name: "BrowserTests",
-            dependencies: ["KanavaCore", "KanavaServer", "KanavaTestSupport"],
+            dependencies: [
+                "KanavaCore", "KanavaServer", "KanavaTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ],
             swiftSettings: swiftSettings
         ),
     ]

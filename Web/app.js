@@ -6,7 +6,7 @@ import { clearNotice, showNotice } from './js/notice.js';
 import { currentRoute, navigate, paths, startRouter } from './js/router.js';
 import { socket } from './js/socket.js';
 import { initHeader, refreshHeader, setHeaderPerson } from './js/views/header.js';
-import { renderAccounts } from './js/views/accounts.js';
+import { forgetSearch, renderAccounts } from './js/views/accounts.js';
 import { renderChannel } from './js/views/channel.js';
 import { renderSignIn } from './js/views/signin.js';
 
@@ -32,6 +32,7 @@ function endSession() {
   setCsrfToken(null);
   setHeaderPerson(null);
   socket.stop();
+  forgetSearch();
 }
 
 function show(view, render, moveFocus) {

@@ -20,8 +20,8 @@ public final class EventBus: Service, Sendable {
     private let log: any EventLogStore
     private let logger: Logger
     private let sinks = Mutex<[any EventSink]>([])
-    private let stream: AsyncStream<[StreamEvent]>
-    private let input: AsyncStream<[StreamEvent]>.Continuation
+    private let stream: AsyncStream<Input>
+    private let input: AsyncStream<Input>.Continuation
     /// The last seq of each channel when the bus was made: events up to there are history, not news.
     private let initialHeads: [AccountID: Int64]
 
@@ -34,7 +34,14 @@ public final class EventBus: Service, Sendable {
         self.log = log
         self.logger = logger
         self.initialHeads = heads
-        (stream, input) = AsyncStream.makeStream(of: [StreamEvent].self)
+        (stream, input) = AsyncStream.makeStream(of: Input.self)
+    }
+
+    private enum Input {
+        /// Committed events, from a service of this process.
+        case events([StreamEvent])
+        /// A channel has reached this seq (committed by anyone).
+        case head(AccountID, Int64)
     }
 
     public func addSink(_ sink: any EventSink) {
@@ -48,7 +55,12 @@ public final class EventBus: Service, Sendable {
     /// Hands committed events to the bus. Never blocks and never fails: the events are already durable.
     public func publish(_ events: [StreamEvent]) {
         guard !events.isEmpty else { return }
-        input.yield(events)
+        input.yield(.events(events))
+    }
+
+    /// Tells the bus a channel's log has reached `seq`; what it has not delivered is read from the log.
+    public func publishHead(_ channel: AccountID, _ seq: Int64) {
+        input.yield(.head(channel, seq))
     }
 
     /// Delivers published events until cancelled or the service group shuts down.
@@ -59,17 +71,23 @@ public final class EventBus: Service, Sendable {
 
     private func deliverInOrder() async {
         var delivered = initialHeads
-        for await batch in stream {
-            for event in batch {
-                let last = delivered[event.channel] ?? 0
-                guard event.seq > last else { continue }
-                if event.seq > last + 1 {
-                    for missing in await fetchGap(in: event.channel, after: last, before: event.seq) {
-                        deliver(missing)
+        for await input in stream {
+            switch input {
+            case .events(let batch):
+                for event in batch {
+                    let last = delivered[event.channel] ?? 0
+                    guard event.seq > last else { continue }
+                    if event.seq > last + 1 {
+                        for missing in await fetchGap(in: event.channel, after: last, before: event.seq) { deliver(missing) }
                     }
+                    deliver(event)
+                    delivered[event.channel] = event.seq
                 }
-                deliver(event)
-                delivered[event.channel] = event.seq
+            case .head(let channel, let head):
+                let last = delivered[channel] ?? 0
+                guard head > last else { continue }
+                for missing in await fetchGap(in: channel, after: last, before: head + 1) { deliver(missing) }
+                delivered[channel] = head
             }
         }
     }

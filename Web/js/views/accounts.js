@@ -10,6 +10,11 @@ const RELOAD_DELAY_MS = 300; // a roster sync sends events in bursts: reload onc
 
 let query = ''; // survives a visit to a channel and back
 
+// Called at sign-out: the next person at this browser starts with an empty search.
+export function forgetSearch() {
+  query = '';
+}
+
 // For matching only: case-insensitive, and ä→a, ö→o, å→a (any diacritic is dropped).
 function fold(text) {
   return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();

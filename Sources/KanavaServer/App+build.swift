@@ -37,6 +37,7 @@ public enum KanavaServer {
             .add(middleware: CSRFMiddleware(origins: origins))
         AuthRoutes(kanava: kanava, hub: hub, secureCookies: secureCookies).addRoutes(to: api)
         AccountRoutes(kanava: kanava).addRoutes(to: api)
+        AdminRosterRoutes(kanava: kanava).addRoutes(to: api.group("admin").add(middleware: AdminGuardMiddleware()))
         WebSocketRoutes(kanava: kanava, hub: hub, origins: origins).addRoutes(to: router)
 
         var server = HTTPServerBuilder.http1WebSocketUpgrade(
@@ -49,11 +50,20 @@ public enum KanavaServer {
         if config.server.tls.enabled {
             server = try .tls(server, tlsConfiguration: tlsConfiguration(config.server.tls))
         }
+        var services: [any Service] = [
+            kanava.bus,
+            EventLogFollower(log: kanava.store, bus: kanava.bus, logger: kanava.logger),
+            SessionSweeper(auth: kanava.auth, logger: kanava.logger),
+        ]
+        if !config.roster.path.isEmpty {
+            services.append(RosterWatcher(path: config.roster.path, roster: kanava.roster, store: kanava.store,
+                                          interval: .seconds(config.roster.pollSeconds), logger: kanava.logger))
+        }
         return Application(
             router: router,
             server: server,
             configuration: .init(address: .hostname(config.server.host, port: config.server.port), serverName: "Kanava"),
-            services: [kanava.bus, SessionSweeper(auth: kanava.auth, logger: kanava.logger)],
+            services: services,
             onServerRunning: onServerRunning,
             logger: kanava.logger
         )

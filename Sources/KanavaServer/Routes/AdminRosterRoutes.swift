@@ -1,0 +1,73 @@
+import Foundation
+import Hummingbird
+import KanavaCore
+
+/// `/api/admin/roster/…`: sync history for admins, and syncing an uploaded roster file.
+struct AdminRosterRoutes {
+    let kanava: Kanava
+
+    struct SyncList: ResponseEncodable {
+        var syncs: [RosterSyncRecord]
+    }
+
+    struct SyncDetail: ResponseEncodable {
+        var sync: RosterSyncRecord
+        var changes: [RosterChange]
+    }
+
+    struct SyncResult: ResponseEncodable {
+        var status: RosterService.Outcome.Status
+        var sync: RosterSyncRecord?
+        var format: String?
+        var dataRows: Int
+        var counts: RosterCounts
+        var errors: [RosterIssue]
+        var warnings: [RosterIssue]
+        var refusal: String?
+        var changes: [RosterChange]
+    }
+
+    func addRoutes(to admin: RouterGroup<KanavaRequestContext>) {
+        admin.get("roster/syncs") { request, context -> SyncList in
+            let limit = try request.uri.queryParameters["limit"].map { raw -> Int in
+                guard let limit = Int(raw), (1...500).contains(limit) else { throw KanavaError.invalid("limit", "must be 1–500") }
+                return limit
+            } ?? 50
+            return SyncList(syncs: try await kanava.roster.history(limit: limit, by: context.principal()))
+        }
+
+        admin.get("roster/syncs/:id") { _, context -> SyncDetail in
+            guard let id = context.parameters.get("id").flatMap(Int64.init) else { throw KanavaError.invalid("id", "must be a sync number") }
+            let (record, changes) = try await kanava.roster.detail(id, by: context.principal())
+            return SyncDetail(sync: record, changes: changes)
+        }
+
+        // The body is the CSV file itself, as exported; `?dryRun=true` validates only, `?force=true` overrides the guard.
+        admin.post("roster/sync") { request, context -> SyncResult in
+            let principal = try context.principal()
+            let limit = kanava.config.roster.maxBytes
+            let body: ByteBuffer
+            do {
+                body = try await request.body.collect(upTo: limit)
+            } catch {
+                throw KanavaError(.payloadTooLarge, "the roster file is larger than \(limit) bytes (roster.max_bytes)")
+            }
+            let flags = request.uri.queryParameters
+            let outcome = try await kanava.roster.sync(
+                data: Data(buffer: body), source: "upload by \(principal.person?.email ?? principal.label)", by: principal,
+                dryRun: flags["dryRun"] == "true", force: flags["force"] == "true"
+            )
+            return SyncResult(status: outcome.status, sync: outcome.record, format: outcome.format, dataRows: outcome.dataRows,
+                              counts: outcome.counts, errors: outcome.errors, warnings: outcome.warnings,
+                              refusal: outcome.refusal, changes: Array(outcome.changes.prefix(1000)))
+        }
+    }
+}
+
+/// Admin-only routes: anyone else gets `forbidden` before anything is read.
+struct AdminGuardMiddleware: RouterMiddleware {
+    func handle(_ request: Request, context: KanavaRequestContext, next: (Request, KanavaRequestContext) async throws -> Response) async throws -> Response {
+        guard try context.principal().isAdmin else { throw KanavaError.forbidden }
+        return try await next(request, context)
+    }
+}

@@ -34,7 +34,9 @@ struct RosterCommand: AsyncParsableCommand {
                 throw ExitCode(3)
             }
             if json {
-                say(String(decoding: try EventCoding.encoder.encode(RosterReport(outcome, verbose: verbose)), as: UTF8.self))
+                var report = outcome
+                if !verbose { report.changes = [] }
+                say(String(decoding: try EventCoding.encoder.encode(report), as: UTF8.self))
             } else {
                 printSummary(outcome)
             }
@@ -61,7 +63,7 @@ struct RosterCommand: AsyncParsableCommand {
             }
             for error in outcome.errors { say("  error: \(error)") }
             for warning in outcome.warnings { say("  warning: \(warning)") }
-            if verbose { for change in outcome.changes { say("  " + RosterReport.describe(change)) } }
+            if verbose { for change in outcome.changes { say("  " + describe(change)) } }
         }
     }
 
@@ -94,40 +96,16 @@ struct RosterCommand: AsyncParsableCommand {
             if let refusal = record.summary.refusal { say("  refused: \(refusal)") }
             for error in record.summary.errors { say("  error: \(error)") }
             for warning in record.summary.warnings { say("  warning: \(warning)") }
-            for change in changes { say("  " + RosterReport.describe(change)) }
+            for change in changes { say("  " + describe(change)) }
         }
     }
 }
 
-/// The JSON form of a sync's outcome (`--json`).
-struct RosterReport: Encodable {
-    var status: String
-    var syncID: Int64?
-    var format: String?
-    var dataRows: Int
-    var counts: RosterCounts
-    var errors: [RosterIssue]
-    var warnings: [RosterIssue]
-    var refusal: String?
-    var changes: [RosterChange]?
-
-    init(_ outcome: RosterService.Outcome, verbose: Bool) {
-        status = outcome.status.rawValue
-        syncID = outcome.record?.id
-        format = outcome.format
-        dataRows = outcome.dataRows
-        counts = outcome.counts
-        errors = outcome.errors
-        warnings = outcome.warnings
-        refusal = outcome.refusal
-        changes = verbose ? outcome.changes : nil
-    }
-
-    static func describe(_ change: RosterChange) -> String {
-        let who = change.email.map { " \($0)" } ?? ""
-        let role = change.role.map { " as \($0.rawValue)" } ?? ""
-        let previous = change.previousRole.map { " (was \($0.rawValue))" } ?? ""
-        let detail = change.detail.flatMap { $0.isEmpty ? nil : " — \($0)" } ?? ""
-        return "\(change.kind.rawValue) \(change.account)\(who)\(role)\(previous)\(detail)"
-    }
+/// One change as a line of text.
+private func describe(_ change: RosterChange) -> String {
+    let who = change.email.map { " \($0)" } ?? ""
+    let role = change.role.map { " as \($0.rawValue)" } ?? ""
+    let previous = change.previousRole.map { " (was \($0.rawValue))" } ?? ""
+    let detail = change.detail.flatMap { $0.isEmpty ? nil : " — \($0)" } ?? ""
+    return "\(change.kind.rawValue) \(change.account)\(who)\(role)\(previous)\(detail)"
 }

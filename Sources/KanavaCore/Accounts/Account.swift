@@ -92,7 +92,7 @@ public struct PersonRef: Codable, Sendable, Hashable {
     }
 }
 
-/// A member of a channel with their person details.
+/// A member of a channel with their person details; also the data of `membership.*` events.
 public struct Member: Codable, Sendable, Hashable {
     public var person: PersonRef
     public var role: ChannelRole
@@ -132,23 +132,6 @@ public struct AccountSummary: Codable, Sendable, Hashable {
         self.director = director
         self.memberCount = memberCount
         self.head = head
-    }
-}
-
-/// The data of `membership.*` events.
-public struct MembershipEventData: Codable, Sendable {
-    public var person: PersonRef
-    public var role: ChannelRole
-    public var source: MembershipSource
-    public var sites: [String]
-    public var cities: [String]
-
-    public init(person: PersonRef, membership: Membership) {
-        self.person = person
-        role = membership.role
-        source = membership.source
-        sites = membership.sites
-        cities = membership.cities
     }
 }
 

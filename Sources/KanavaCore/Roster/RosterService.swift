@@ -13,8 +13,8 @@ public struct RosterService: Sendable {
     let maxBytes: Int
     let logger: Logger
 
-    /// What became of a sync.
-    public struct Outcome: Sendable {
+    /// What became of a sync; the HTTP API and `kanava roster sync --json` return it as it is.
+    public struct Outcome: Sendable, Encodable {
         public enum Status: String, Sendable, Codable {
             /// Applied and recorded.
             case applied
@@ -39,6 +39,10 @@ public struct RosterService: Sendable {
         public var errors: [RosterIssue]
         public var refusal: String?
         public var fileHash: String
+
+        enum CodingKeys: String, CodingKey {
+            case status, record = "sync", format, dataRows, counts, changes, warnings, errors, refusal, fileHash
+        }
     }
 
     /// Reads and syncs a file, refusing one larger than `roster.max_bytes` before reading it.

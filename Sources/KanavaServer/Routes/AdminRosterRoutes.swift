@@ -15,16 +15,10 @@ struct AdminRosterRoutes {
         var changes: [RosterChange]
     }
 
+    /// The outcome, with at most 1,000 changes listed (the history has them all).
     struct SyncResult: ResponseEncodable {
-        var status: RosterService.Outcome.Status
-        var sync: RosterSyncRecord?
-        var format: String?
-        var dataRows: Int
-        var counts: RosterCounts
-        var errors: [RosterIssue]
-        var warnings: [RosterIssue]
-        var refusal: String?
-        var changes: [RosterChange]
+        var outcome: RosterService.Outcome
+        func encode(to encoder: any Encoder) throws { try outcome.encode(to: encoder) }
     }
 
     func addRoutes(to admin: RouterGroup<KanavaRequestContext>) {
@@ -53,13 +47,12 @@ struct AdminRosterRoutes {
                 throw KanavaError(.payloadTooLarge, "the roster file is larger than \(limit) bytes (roster.max_bytes)")
             }
             let flags = request.uri.queryParameters
-            let outcome = try await kanava.roster.sync(
+            var outcome = try await kanava.roster.sync(
                 data: Data(buffer: body), source: "upload by \(principal.person?.email ?? principal.label)", by: principal,
                 dryRun: flags["dryRun"] == "true", force: flags["force"] == "true"
             )
-            return SyncResult(status: outcome.status, sync: outcome.record, format: outcome.format, dataRows: outcome.dataRows,
-                              counts: outcome.counts, errors: outcome.errors, warnings: outcome.warnings,
-                              refusal: outcome.refusal, changes: Array(outcome.changes.prefix(1000)))
+            outcome.changes = Array(outcome.changes.prefix(1000))
+            return SyncResult(outcome: outcome)
         }
     }
 }

@@ -84,13 +84,19 @@ final class Hub: EventSink {
             // Not subscribed yet (they could not be): tell them, so they can subscribe.
             for connection in subjects { connection.send(frame) }
         case .membershipChanged:
-            if let data = try? JSONDecoder().decode(MembershipEventData.self, from: event.payload) {
+            if let data = try? Self.decoder.decode(Member.self, from: event.payload) {
                 for connection in subjects { connection.updateRole(data.role, in: event.channel) }
             }
         default:
             break
         }
     }
+
+    private static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
+    }()
 
     private static func removeIndex(_ id: Int, _ channel: AccountID, _ state: inout State) {
         state.byChannel[channel]?.remove(id)

@@ -157,6 +157,35 @@ private extension TestInstallation {
         }
     }
 
+    @Test func everyBadFileIsRefusedWithItsLinesAndChangesNothing() async throws {
+        try await withInstallation { t in
+            _ = try await t.sync(csv(base))
+            let before = try await t.membershipChecksum()
+            let header = "account_id;account_name;site;city;person_email;person_name;role"
+            let cases: [(String, Data, [Int?])] = [
+                ("empty file", Data(), [nil]),
+                ("missing column", Data("account_id;account_name;person_email;role\r\nA1;X;a@b.fi;sales\r\n".utf8), [1]),
+                ("unknown role", csv(base + ["A1;Östra kiinteistö Ab;;;x@yritys.example;X;boss"]), [8]),
+                ("bad e-mail", csv(base + ["A1;Östra kiinteistö Ab;;;x@;X;sales"]), [8]),
+                ("empty account id", csv([";Östra kiinteistö Ab;;;x@yritys.example;X;sales"] + base), [2]),
+                ("conflicting account names", csv(base + ["A1;Östra Oy;;;x@yritys.example;X;sales"]), [8]),
+                ("one e-mail, two names", csv(base + ["A2;Zeta Oy;;;ville@yritys.example;Ville M;sales"]), [8]),
+                ("truncated last line", Data((([header] + base).joined(separator: "\r\n") + "\r\nA2;Zeta Oy;;;o").utf8), [8]),
+                ("NUL byte", csv(base) + Data([0]), [8]),
+                ("binary", Data((0..<512).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ 128) }), [2]),  // its first undefined byte follows a 0x0A
+                ("mixed delimiters", csv(base + ["A2,Zeta Oy,,,o@yritys.example,O,sales"]), [8]),
+            ]
+            for (name, data, lines) in cases {
+                let outcome = try await t.sync(data)
+                #expect(outcome.status == .rejected, "\(name)")
+                #expect(outcome.errors.map(\.line) == lines, "\(name): \(outcome.errors)")
+                #expect(try await t.membershipChecksum() == before, "\(name) changed stored data")
+            }
+            // Each refusal is on record for the admins.
+            #expect(try await t.store.rosterSyncs(limit: 50).filter { $0.outcome == .refused }.count == cases.count)
+        }
+    }
+
     @Test func aDryRunReportsWithoutWriting() async throws {
         try await withInstallation { t in
             let before = try await t.membershipChecksum()

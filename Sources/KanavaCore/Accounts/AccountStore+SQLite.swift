@@ -109,14 +109,19 @@ extension SQLiteStore: AccountStore {
                                  try encodeList(m.sites), try encodeList(m.cities), m.joinedAt])
     }
 
-    /// Lists of places are stored as JSON arrays.
+    /// Lists of places are stored as JSON arrays (most are empty or one site: those skip the coder).
     static func encodeList(_ list: [String]) throws -> String {
-        String(decoding: try JSONEncoder().encode(list), as: UTF8.self)
+        if list.isEmpty { return "[]" }
+        return String(decoding: try listEncoder.encode(list), as: UTF8.self)
     }
 
     static func decodeList(_ json: String) -> [String] {
-        (try? JSONDecoder().decode([String].self, from: Data(json.utf8))) ?? []
+        if json == "[]" { return [] }
+        return (try? listDecoder.decode([String].self, from: Data(json.utf8))) ?? []
     }
+
+    private static let listEncoder = JSONEncoder()
+    private static let listDecoder = JSONDecoder()
 
     /// Account list rows: the viewer's role, the director (the earliest-joined account director), member count, head.
     private static func fetchSummaries(_ db: Database, viewer: PersonID?, membershipsOnly: Bool, account: AccountID?) throws -> [AccountSummary] {

@@ -51,11 +51,14 @@ public enum EmailAddress {
 
     /// The form used to compare identities: trimmed and lower-cased.
     public static func key(_ email: String) -> String {
-        email.trimmingCharacters(in: .whitespaces).lowercased()
+        // Already a key (the usual case): plain ASCII without capitals or surrounding spaces.
+        if email.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !(0x41...0x5A).contains($0) }) { return email }
+        return email.trimmingCharacters(in: .whitespaces).lowercased()
     }
 
     /// A pragmatic syntax check: one `@`, a non-empty local part, a dotted domain, no spaces or controls.
     public static func validate(_ email: String, field: String = "email") throws -> String {
+        if isPlainASCIIAddress(email) { return email }
         let trimmed = email.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else { throw KanavaError.invalid(field, "must not be empty") }
         guard trimmed.utf8.count <= maxLength else { throw KanavaError.invalid(field, "must be at most \(maxLength) bytes") }
@@ -65,5 +68,25 @@ public enum EmailAddress {
             !trimmed.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.properties.generalCategory == .control || "<>()[]\\,;:\"".unicodeScalars.contains($0) })
         else { throw KanavaError.invalid(field, "'\(trimmed.prefix(80))' is not an e-mail address") }
         return trimmed
+    }
+
+    /// The common case, checked on bytes: `local@domain.tld` in printable ASCII without the forbidden characters.
+    static func isPlainASCIIAddress(_ email: String) -> Bool {
+        var at = -1, length = 0, lastDot = -1, previous: UInt8 = 0
+        for byte in email.utf8 {
+            switch byte {
+            case 0x40:  // @
+                guard at < 0, length > 0, length <= 64 else { return false }
+                at = length
+            case 0x2E:  // .
+                guard at < 0 || (previous != 0x2E && previous != 0x40) else { return false }
+                if at >= 0 { lastDot = length }
+            case 0x21...0x7E where !"<>()[]\\,;:\"".utf8.contains(byte): break
+            default: return false
+            }
+            previous = byte
+            length += 1
+        }
+        return at > 0 && lastDot > at + 1 && lastDot < length - 1 && length <= maxLength
     }
 }

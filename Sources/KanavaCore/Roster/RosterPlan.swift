@@ -65,10 +65,15 @@ public struct RosterPlan: Sendable {
             newPeople.append(person)
         }
 
-        var wanted: Set<[String]> = []
+        struct Key: Hashable {
+            var account: AccountID
+            var email: String
+        }
+        var wanted: Set<Key> = []
+        wanted.reserveCapacity(roster.memberships.count)
         for membership in roster.memberships {
             let key = EmailAddress.key(membership.email)
-            wanted.insert([membership.account.rawValue, key])
+            wanted.insert(Key(account: membership.account, email: key))
             guard let current = stored[membership.account]?[key] else {
                 additions.append(membership)
                 continue
@@ -82,7 +87,7 @@ public struct RosterPlan: Sendable {
                 placeChanges.append(PlacesChange(membership: current, sites: membership.sites, cities: membership.cities))
             }
         }
-        removals = snapshot.memberships.filter { $0.source == .roster && !wanted.contains([$0.account.rawValue, $0.emailKey]) }
+        removals = snapshot.memberships.filter { $0.source == .roster && !wanted.contains(Key(account: $0.account, email: $0.emailKey)) }
     }
 }
 

@@ -55,7 +55,7 @@ struct RowValidator {
 
         var valid = true
         func value(_ column: RosterColumn) -> String {
-            columns[column].map { fields[$0].trimmingCharacters(in: .whitespaces) } ?? ""
+            columns[column].map { Self.trimmed(fields[$0]) } ?? ""
         }
         func fail(_ column: RosterColumn, _ value: String?, _ problem: String) {
             errors.append(RosterIssue(line: line, column: column.rawValue, value: value, problem: problem))
@@ -64,16 +64,25 @@ struct RowValidator {
         func text(_ column: RosterColumn, required: Bool) -> String {
             let raw = value(column)
             if required && raw.isEmpty { fail(column, nil, "is empty") }
-            else if raw.count > maxNameChars { fail(column, raw, "is longer than \(maxNameChars) characters") }
-            else if raw.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) { fail(column, raw, "contains control characters or a line break") }
+            else if raw.utf8.count > maxNameChars && raw.count > maxNameChars { fail(column, raw, "is longer than \(maxNameChars) characters") }
+            else if Self.hasControlCharacters(raw) { fail(column, raw, "contains control characters or a line break") }
             return raw
         }
 
         let rawID = value(.accountID)
-        let id = AccountID(rawValue: rawID)
-        if rawID.isEmpty { fail(.accountID, nil, "is empty") }
-        else if id == nil { fail(.accountID, rawID, "must be 1–\(AccountID.maxLength) letters, digits, '-', '_' or '.'") }
-        let accountName = text(.accountName, required: true)
+        let rawAccountName = value(.accountName)
+        // An account's rows repeat its id and name: check them once.
+        let known = AccountID(rawValue: rawID).flatMap { id in accounts[id].map { (id, $0.name) } }
+        let id: AccountID?
+        let accountName: String
+        if let known, known.1 == rawAccountName {
+            (id, accountName) = (known.0, known.1)
+        } else {
+            id = AccountID(rawValue: rawID)
+            if rawID.isEmpty { fail(.accountID, nil, "is empty") }
+            else if id == nil { fail(.accountID, rawID, "must be 1–\(AccountID.maxLength) letters, digits, '-', '_' or '.'") }
+            accountName = text(.accountName, required: true)
+        }
         let rawEmail = value(.personEmail)
         var email = rawEmail
         do { email = try EmailAddress.validate(rawEmail) } catch {
@@ -116,6 +125,23 @@ struct RowValidator {
         if !site.isEmpty, !draft.sites.contains(site) { draft.sites.append(site) }
         if !city.isEmpty, !draft.cities.contains(city) { draft.cities.append(city) }
         memberships[membershipKey] = draft
+    }
+
+    /// Trims spaces and tabs, without Foundation's character sets when there is nothing to trim (the usual case).
+    static func trimmed(_ field: String) -> String {
+        guard let first = field.utf8.first, let last = field.utf8.last else { return field }
+        guard first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 || first >= 0x80 || last >= 0x80 else { return field }
+        return field.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// C0 and C1 control characters (line breaks included), found byte by byte.
+    static func hasControlCharacters(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && (0x80...0x9F).contains(byte)) { return true }
+            previous = byte
+        }
+        return false
     }
 
     func roster(format: String) -> Roster {

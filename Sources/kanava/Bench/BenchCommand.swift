@@ -34,6 +34,14 @@ struct RosterBench: AsyncParsableCommand {
         var turnoverSyncSeconds: Double
         var turnoverAdded: Int
         var turnoverRemoved: Int
+        /// Where an unchanged re-sync spends its time.
+        var phases: Phases
+    }
+
+    struct Phases: Encodable {
+        var parseSeconds: Double
+        var snapshotSeconds: Double
+        var planSeconds: Double
     }
 
     func run() async throws {
@@ -65,6 +73,10 @@ struct RosterBench: AsyncParsableCommand {
         guard first.status == .applied else { throw ValidationError("the generated roster was not applied: \(first.status) \(first.errors.prefix(3))") }
         let (again, againSeconds) = try await timed { try await kanava.roster.sync(data: data, source: "bench", by: .system("bench")) }
         guard again.status == .unchanged else { throw ValidationError("re-sync was not a no-op: \(again.status)") }
+        let (roster, parseSeconds) = try await timed { try RosterParser().parse(data) }
+        let (snapshot, snapshotSeconds) = try await timed { try await kanava.store.rosterSnapshot() }
+        let (_, planSeconds) = try await timed { RosterPlan(roster: roster, snapshot: snapshot) }
+        let phases = Phases(parseSeconds: parseSeconds, snapshotSeconds: snapshotSeconds, planSeconds: planSeconds)
         let (moved, movedSeconds) = try await timed {
             try await kanava.roster.sync(data: RosterGenerator.data(turnover), source: "bench", by: .system("bench"))
         }
@@ -72,7 +84,8 @@ struct RosterBench: AsyncParsableCommand {
         let result = Result(
             machine: Machine.current, rows: lines.count - 1, accounts: accounts, bytes: data.count,
             memberships: first.counts.membershipsAdded, firstApplySeconds: firstSeconds, unchangedResyncSeconds: againSeconds,
-            turnoverSyncSeconds: movedSeconds, turnoverAdded: moved.counts.membershipsAdded, turnoverRemoved: moved.counts.membershipsRemoved
+            turnoverSyncSeconds: movedSeconds, turnoverAdded: moved.counts.membershipsAdded, turnoverRemoved: moved.counts.membershipsRemoved,
+            phases: phases
         )
         if json {
             say(String(decoding: try EventCoding.encoder.encode(result), as: UTF8.self))
@@ -81,6 +94,7 @@ struct RosterBench: AsyncParsableCommand {
             say("  roster: \(result.rows) rows, \(accounts) accounts, \(result.bytes / 1024) KiB → \(result.memberships) memberships")
             say(String(format: "  first apply from empty (validate + plan + one transaction): %8.3f s", firstSeconds))
             say(String(format: "  re-sync, nothing changed (validate + plan, no writes):     %8.3f s", againSeconds))
+            say(String(format: "    of which: parse and validate %.3f s, read stored state %.3f s, compare %.3f s", parseSeconds, snapshotSeconds, planSeconds))
             say(String(format: "  sync with %d supervisor changes (+%d −%d):            %8.3f s", changed, moved.counts.membershipsAdded, moved.counts.membershipsRemoved, movedSeconds))
         }
     }

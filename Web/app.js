@@ -5,9 +5,10 @@ import { currentLanguage, describeError, hasSavedLanguage, onLanguageChange, pre
 import { clearNotice, showNotice } from './js/notice.js';
 import { currentRoute, navigate, paths, startRouter } from './js/router.js';
 import { socket } from './js/socket.js';
-import { initHeader, refreshHeader, setHeaderPerson } from './js/views/header.js';
+import { initHeader, markCurrentPage, refreshHeader, setHeaderPerson } from './js/views/header.js';
 import { forgetSearch, renderAccounts } from './js/views/accounts.js';
 import { renderChannel } from './js/views/channel.js';
+import { forgetRosterPage, renderRoster } from './js/views/roster.js';
 import { renderSignIn } from './js/views/signin.js';
 
 const root = document.getElementById('app');
@@ -33,6 +34,7 @@ function endSession() {
   setHeaderPerson(null);
   socket.stop();
   forgetSearch();
+  forgetRosterPage();
 }
 
 function show(view, render, moveFocus) {
@@ -54,8 +56,10 @@ function render({ moveFocus = true } = {}) {
   if (person && (route.name === 'signin' || route.name === 'unknown')) {
     return navigate(paths.accounts, { replace: true });
   }
+  markCurrentPage(location.hash);
   if (route.name === 'signin') show('signin', () => renderSignIn(root, { onSignedIn }), moveFocus);
-  else if (route.name === 'accounts') show('accounts', () => renderAccounts(root), moveFocus);
+  else if (route.name === 'accounts') show('accounts', () => renderAccounts(root, { person }), moveFocus);
+  else if (route.name === 'roster') show('roster', () => renderRoster(root, { person }), moveFocus);
   else show('channel', () => renderChannel(root, { person, accountId: route.accountId }), moveFocus);
 }
 

@@ -16,20 +16,25 @@ public struct Kanava: Sendable {
     public let accounts: AccountService
     public let events: EventService
     public let roster: RosterService
+    public let documents: DocumentService
+    public let memos: MemoService
+    public let templates: TemplateService
+    public let sections: SectionService
     public let logger: Logger
 
     /// Opens the installation's SQLite database under `config.dataDir` (created if needed) and wires the services.
     public static func open(config: KanavaConfig, clock: any WallClock = SystemClock(), logger: Logger) async throws -> Kanava {
         try FileManager.default.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: databasePath(config))
-        return try await Kanava(config: config, store: store, clock: clock, logger: logger)
+        return try await Kanava(config: config, store: store, sections: store, clock: clock, logger: logger)
     }
 
     public static func databasePath(_ config: KanavaConfig) -> String {
         URL(fileURLWithPath: config.dataDir).appendingPathComponent("kanava.sqlite").path
     }
 
-    public init(config: KanavaConfig, store: any KanavaStore, clock: any WallClock, logger: Logger) async throws {
+    /// `sections` answers who may see and edit a section, for the documents and memos pinned to it.
+    public init(config: KanavaConfig, store: any KanavaStore, sections: any SectionDirectory, clock: any WallClock, logger: Logger) async throws {
         self.config = config
         self.clock = clock
         self.store = store
@@ -50,11 +55,22 @@ public struct Kanava: Sendable {
         )
         people = PersonService(store: store, access: access, hasher: hasher, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)
         events = EventService(store: store, access: access)
+        let toc = try TableOfContents.load(path: config.templates.toc)
+        templates = TemplateService(toc: toc, store: store, bus: bus, clock: clock, logger: logger)
+        self.sections = SectionService(store: store, access: access, bus: bus, clock: clock, renderer: MarkdownRenderer(),
+                                       maxBodyChars: 200_000, maxNameChars: config.limits.maxNameChars)
         roster = RosterService(
             store: store, bus: bus, clock: clock, parser: RosterParser(maxNameChars: config.limits.maxNameChars),
             removalGuard: RemovalGuard(maxShare: config.roster.removalGuardShare, minimum: config.roster.removalGuardMin),
-            maxBytes: config.roster.maxBytes, logger: logger
+            maxBytes: config.roster.maxBytes, templates: templates, logger: logger
         )
-        accounts = AccountService(store: store, access: access, bus: bus, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)
+        accounts = AccountService(store: store, access: access, bus: bus, templates: templates, clock: clock,
+                                  maxNameChars: config.limits.maxNameChars, logger: logger)
+        documents = DocumentService(
+            store: store, access: access, sections: sections,
+            files: try DocumentFiles(root: URL(fileURLWithPath: config.dataDir).appendingPathComponent("files", isDirectory: true), logger: logger),
+            bus: bus, clock: clock, maxUploadBytes: config.limits.maxUploadBytes, maxNameChars: config.limits.maxNameChars, logger: logger
+        )
+        memos = MemoService(store: store, access: access, sections: sections, bus: bus, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)
     }
 }

@@ -36,7 +36,12 @@ public enum KanavaServer {
             .add(middleware: SessionMiddleware(auth: kanava.auth))
             .add(middleware: CSRFMiddleware(origins: origins))
         AuthRoutes(kanava: kanava, hub: hub, secureCookies: secureCookies).addRoutes(to: api)
-        AccountRoutes(kanava: kanava).addRoutes(to: api)
+        // Everything of one channel sits behind its guard: non-members get 404 before anything is read.
+        let channel = api.group("accounts/:account").add(middleware: ChannelGuardMiddleware(access: kanava.access))
+        AccountRoutes(kanava: kanava).addRoutes(to: api, channel: channel)
+        SectionRoutes(kanava: kanava).addRoutes(to: channel)
+        DocumentRoutes(kanava: kanava).addRoutes(to: channel)
+        MemoRoutes(kanava: kanava).addRoutes(to: channel)
         AdminRosterRoutes(kanava: kanava).addRoutes(to: api.group("admin").add(middleware: AdminGuardMiddleware()))
         WebSocketRoutes(kanava: kanava, hub: hub, origins: origins).addRoutes(to: router)
 

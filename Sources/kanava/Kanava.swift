@@ -9,7 +9,7 @@ struct KanavaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kanava",
         abstract: "Kanava: the team messaging hub for national key accounts.",
-        subcommands: [Serve.self, User.self, RosterCommand.self, BenchCommand.self]
+        subcommands: [Serve.self, User.self, RosterCommand.self, TemplateCommand.self, BenchCommand.self]
     )
 }
 
@@ -54,6 +54,8 @@ struct Serve: AsyncParsableCommand {
                 }
             }
         }
+        // A template change reaches every existing channel when the server starts.
+        try await kanava.templates.apply()
         let scheme = kanava.config.server.tls.enabled ? "https" : "http"
         let app = try KanavaServer.buildApplication(kanava: kanava) { channel in
             let port = channel.localAddress?.port ?? kanava.config.server.port

@@ -19,6 +19,7 @@ public struct TestInstallation: Sendable {
         config.auth.bcryptCost = 4
         config.server.port = 0
         config.server.webRoot = repositoryRoot.appendingPathComponent("Web").path
+        config.templates.toc = repositoryRoot.appendingPathComponent("config/toc.yaml").path
         config.logLevel = "warning"
         return config
     }

@@ -24,9 +24,20 @@ export function onUnauthenticated(handler) {
   unauthenticatedHandler = handler;
 }
 
-export async function request(method, path, body) {
+// A JSON request: `body` (when given) is sent as JSON.
+export function request(method, path, body) {
+  return send(method, path, body === undefined ? {} : { body: JSON.stringify(body), contentType: 'application/json' });
+}
+
+// A request whose body is sent as it is (a Blob, File, ArrayBuffer or string) with the given Content-Type;
+// the answer is read as JSON like request()'s.
+export function requestRaw(method, path, body, contentType) {
+  return send(method, path, { body, contentType });
+}
+
+async function send(method, path, { body, contentType } = {}) {
   const headers = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (body !== undefined) headers['Content-Type'] = contentType;
   if (UNSAFE_METHODS.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
 
   let response;
@@ -34,7 +45,7 @@ export async function request(method, path, body) {
     response = await fetch(path, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body,
       credentials: 'same-origin',
       cache: 'no-store',
     });
@@ -58,4 +69,10 @@ export const api = {
   signOut: () => request('POST', '/api/auth/sign-out'),
   accounts: () => request('GET', '/api/accounts'),
   account: (id) => request('GET', `/api/accounts/${encodeURIComponent(id)}`),
+  // Admins only (403 forbidden for anyone else).
+  rosterSyncs: (limit = 50) => request('GET', `/api/admin/roster/syncs?limit=${limit}`),
+  rosterSync: (id) => request('GET', `/api/admin/roster/syncs/${encodeURIComponent(id)}`),
+  // `file`: the CSV's bytes (Blob or ArrayBuffer), sent as they are.
+  syncRoster: (file, { dryRun = false, force = false } = {}) => requestRaw(
+    'POST', `/api/admin/roster/sync?dryRun=${dryRun}&force=${force}`, file, 'text/csv'),
 };

@@ -90,6 +90,13 @@ export function formatDate(isoDate) {
   return new Intl.DateTimeFormat(language, { dateStyle: 'medium' }).format(date);
 }
 
+// An ISO 8601 instant in the browser's time zone: "23.11.2026 klo 22.50" (fi) / "Nov 23, 2026, 10:50 PM" (en)
+export function formatDateTime(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return String(iso);
+  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}
+
 // A translated text for an ApiError: by its code when the UI knows it, else the server's message.
 export function describeError(error) {
   if (error?.code && has(`errors.${error.code}`)) return t(`errors.${error.code}`);

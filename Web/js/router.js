@@ -1,4 +1,4 @@
-// Hash routes: #/sign-in, #/accounts, #/accounts/<id>.
+// Hash routes: #/sign-in, #/accounts, #/accounts/<id>, #/admin/roster.
 
 let listener = () => {};
 
@@ -6,12 +6,14 @@ export const paths = {
   signIn: '#/sign-in',
   accounts: '#/accounts',
   channel: (id) => `#/accounts/${encodeURIComponent(id)}`,
+  roster: '#/admin/roster',
 };
 
 export function currentRoute() {
   const path = location.hash.replace(/^#/, '');
   if (path === '/sign-in') return { name: 'signin' };
   if (path === '/accounts') return { name: 'accounts' };
+  if (path === '/admin/roster') return { name: 'roster' };
   const match = path.match(/^\/accounts\/([^/]+)$/);
   if (match) {
     try {

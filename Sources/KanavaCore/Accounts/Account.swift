@@ -123,6 +123,8 @@ public struct AccountSummary: Codable, Sendable, Hashable {
     public var memberCount: Int
     /// The channel's last event seq.
     public var head: Int64
+    /// Must-read sections the viewer has not yet confirmed.
+    public var openMustReads = 0
 
     public init(id: AccountID, name: String, startDate: LocalDate?, role: ChannelRole?, director: PersonRef?, memberCount: Int, head: Int64) {
         self.id = id

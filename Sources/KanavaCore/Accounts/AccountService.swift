@@ -6,13 +6,18 @@ public struct AccountService: Sendable {
     let store: any KanavaStore
     let access: AccessPolicy
     let bus: EventBus
+    let templates: TemplateService
     let clock: any WallClock
     let maxNameChars: Int
     let logger: Logger
 
     /// A person's accounts in Finnish alphabetical order (A–Z, Å, Ä, Ö). Admins see every account.
     public func list(for principal: Principal) async throws -> [AccountSummary] {
-        let summaries = try await store.accountSummaries(viewer: principal.person?.id, membershipsOnly: !principal.isAdmin)
+        var summaries = try await store.accountSummaries(viewer: principal.person?.id, membershipsOnly: !principal.isAdmin)
+        if let person = principal.person {
+            let open = try await store.openMustReads(for: person.id)
+            for index in summaries.indices { summaries[index].openMustReads = open[summaries[index].id] ?? 0 }
+        }
         return FinnishCollation.sorted(summaries, by: \.name)
     }
 
@@ -31,7 +36,7 @@ public struct AccountService: Sendable {
         let startDate = try startDate.map { try LocalDate.parse($0, field: "startDate") }
         let now = clock.now()
         let account = Account(id: id, name: name, startDate: startDate, createdAt: now)
-        let committed = try await store.createAccount(account, members: [], events: { account in
+        let committed = try await store.createAccount(account, sections: templates.toc, members: [], events: { account in
             [try EventDraft(channel: account.id, kind: .accountCreated, payload: AccountEventData(account))]
         }, at: now)
         bus.publish(committed.events)

@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 extension SQLiteStore: AccountStore {
-    public func createAccount(_ account: Account, members: [Membership], events: (Account) throws -> [EventDraft], at time: Date) async throws -> Committed<Account> {
+    public func createAccount(_ account: Account, sections toc: TableOfContents, members: [Membership], events: (Account) throws -> [EventDraft], at time: Date) async throws -> Committed<Account> {
         let drafts = try events(account)
         return try await write("createAccount") { db in
             guard try Self.fetchAccount(db, account.id) == nil else {
@@ -13,6 +13,7 @@ extension SQLiteStore: AccountStore {
                 arguments: [account.id.rawValue, account.name, account.startDate?.description, account.createdAt]
             )
             try db.execute(sql: "INSERT INTO channel (account_id) VALUES (?)", arguments: [account.id.rawValue])
+            try Self.insertTemplateSections(toc, for: account.id, db)
             for member in members { try Self.insert(member, db) }
             return Committed(account, events: try db.append(drafts, at: time))
         }

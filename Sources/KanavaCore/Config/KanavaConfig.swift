@@ -11,6 +11,7 @@ public struct KanavaConfig: Codable, Sendable, Equatable {
     public var limits = Limits()
     public var smtp = SMTP()
     public var roster = Roster()
+    public var templates = Templates()
     public var metrics = Metrics()
     public var logLevel = "info"
 
@@ -86,6 +87,12 @@ public struct KanavaConfig: Codable, Sendable, Equatable {
         public var removalGuardShare = 0.2
         /// … when it removes at least this many.
         public var removalGuardMin = 10
+        public init() {}
+    }
+
+    public struct Templates: Codable, Sendable, Equatable {
+        /// The table of contents every channel is made from.
+        public var toc = "config/toc.yaml"
         public init() {}
     }
 

@@ -11,6 +11,7 @@ public struct RosterService: Sendable {
     let parser: RosterParser
     let removalGuard: RemovalGuard
     let maxBytes: Int
+    let templates: TemplateService
     let logger: Logger
 
     /// What became of a sync; the HTTP API and `kanava roster sync --json` return it as it is.
@@ -100,7 +101,7 @@ public struct RosterService: Sendable {
         }
         if plan.isEmpty { return outcome }  // a forced empty file with nothing to remove
 
-        let committed = try await store.applyRoster(plan, record: record, changes: changes, at: now) { people in
+        let committed = try await store.applyRoster(plan, sections: templates.toc, record: record, changes: changes, at: now) { people in
             try Self.events(plan, people)
         }
         bus.publish(committed.events)

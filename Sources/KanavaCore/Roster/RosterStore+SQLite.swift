@@ -30,7 +30,7 @@ extension SQLiteStore: RosterStore {
     }
 
     public func applyRoster(
-        _ plan: RosterPlan, record: RosterSyncRecord, changes: [RosterChange], at time: Date,
+        _ plan: RosterPlan, sections toc: TableOfContents, record: RosterSyncRecord, changes: [RosterChange], at time: Date,
         events: @escaping @Sendable (RosterPeople) throws -> [EventDraft]
     ) async throws -> Committed<RosterSyncRecord> {
         try await write("applyRoster") { db in
@@ -49,6 +49,7 @@ extension SQLiteStore: RosterStore {
             for account in plan.newAccounts {
                 try db.execute(sql: "INSERT INTO account (id, name, created_at) VALUES (?, ?, ?)", arguments: [account.id.rawValue, account.name, time])
                 try db.execute(sql: "INSERT INTO channel (account_id) VALUES (?)", arguments: [account.id.rawValue])
+                try Self.insertTemplateSections(toc, for: account.id, db)
             }
             for rename in plan.renames {
                 try db.execute(sql: "UPDATE account SET name = ? WHERE id = ?", arguments: [rename.to, rename.account.rawValue])

@@ -11,6 +11,18 @@ public struct TemplateSection: Sendable, Hashable, Codable {
     public var mustRead: Bool
     public var restrictedTo: Set<ChannelRole>?
     public var editableBy: Set<ChannelRole>
+
+    public init(key: String, number: Int, title: String, titleEn: String?, required: Bool, mustRead: Bool,
+                restrictedTo: Set<ChannelRole>?, editableBy: Set<ChannelRole>) {
+        self.key = key
+        self.number = number
+        self.title = title
+        self.titleEn = titleEn
+        self.required = required
+        self.mustRead = mustRead
+        self.restrictedTo = restrictedTo
+        self.editableBy = editableBy
+    }
 }
 
 /// The table of contents every channel is made from, read and validated from YAML.

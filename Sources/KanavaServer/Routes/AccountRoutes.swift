@@ -55,14 +55,13 @@ struct AccountRoutes {
         var account: Account
     }
 
-    func addRoutes(to api: RouterGroup<KanavaRequestContext>) {
+    /// `channel` is the guarded `accounts/:account` group.
+    func addRoutes(to api: RouterGroup<KanavaRequestContext>, channel: RouterGroup<KanavaRequestContext>) {
         let limit = kanava.config.limits.maxBodyBytes
 
         api.get("accounts") { _, context -> AccountList in
             AccountList(accounts: try await kanava.accounts.list(for: context.principal()))
         }
-
-        let channel = api.group("accounts/:account").add(middleware: ChannelGuardMiddleware(access: kanava.access))
 
         channel.get { _, context -> AccountDetail in
             let detail = try await kanava.accounts.detail(try accountID(context), for: context.principal())

@@ -1,9 +1,10 @@
 // Account list: the person's accounts in the server's (Finnish) order, with a search box.
 import { api } from '../api.js';
 import { el } from '../dom.js';
-import { describeError, roleName, t } from '../i18n.js';
+import { describeError, formatDateTime, roleName, t } from '../i18n.js';
 import { paths } from '../router.js';
 import { socket } from '../socket.js';
+import { isAdmin, refusalReason } from './roster.js';
 
 const RELOAD_KINDS = ['membership.added', 'membership.removed', 'membership.changed', 'account.updated'];
 const RELOAD_DELAY_MS = 300; // a roster sync sends events in bursts: reload once
@@ -30,7 +31,14 @@ function accountItem(account) {
         el('span', {}, t('members', { count: account.memberCount })))));
 }
 
-export function renderAccounts(root) {
+// For admins: a warning when the newest roster sync was refused (nothing for anyone else, and no admin API call).
+function rosterBanner(sync) {
+  return el('div', { id: 'roster-refused-banner', class: 'banner banner-warning', role: 'status' },
+    el('p', {}, t('roster.banner', { time: formatDateTime(sync.at), reason: refusalReason(sync) })),
+    el('p', {}, el('a', { href: paths.roster }, t('roster.bannerLink'))));
+}
+
+export function renderAccounts(root, { person } = {}) {
   const search = el('input', {
     id: 'account-search', type: 'search', autocomplete: 'off', spellcheck: 'false',
     placeholder: t('accounts.searchHint'),
@@ -42,9 +50,11 @@ export function renderAccounts(root) {
   const list = el('ul', { id: 'account-list', class: 'account-list' });
   const failure = el('div', { class: 'load-error', hidden: true });
 
+  const bannerSlot = el('div', { class: 'banner-slot' });
+
   root.append(el('main', { class: 'page accounts-page' },
     el('h1', { tabindex: '-1' }, t('accounts.title')),
-    searchField, status, failure, list));
+    bannerSlot, searchField, status, failure, list));
 
   let entries = null; // [{ account, key }] once loaded
   let alive = true;
@@ -95,8 +105,18 @@ export function renderAccounts(root) {
     if (entries) draw();
   });
 
+  async function checkRoster() {
+    try {
+      const { syncs } = await api.rosterSyncs(1);
+      if (alive && syncs[0]?.outcome === 'refused') bannerSlot.replaceChildren(rosterBanner(syncs[0]));
+    } catch {
+      // the warning is extra: the account list works without it
+    }
+  }
+
   const unlisten = [...RELOAD_KINDS, 'reset'].map((kind) => socket.on(kind, scheduleReload));
   load();
+  if (isAdmin(person)) checkRoster();
 
   return () => {
     alive = false;

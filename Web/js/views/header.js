@@ -1,6 +1,8 @@
-// The page header in index.html: person, connection state, language switch, sign-out.
+// The page header in index.html: person, admin links, connection state, language switch, sign-out.
+import { el } from '../dom.js';
 import { socket } from '../socket.js';
 import { currentLanguage, t, translateStatic } from '../i18n.js';
+import { paths } from '../router.js';
 
 const byId = (id) => document.getElementById(id);
 
@@ -14,6 +16,21 @@ export function initHeader({ onSignOut, onToggleLanguage }) {
 export function setHeaderPerson(person) {
   byId('person-name').textContent = person?.name ?? '';
   for (const node of document.querySelectorAll('[data-signed-in]')) node.hidden = !person;
+  // Admins' links exist only for admins (not merely hidden from others).
+  byId('admin-roster-link')?.remove();
+  if (person?.globalRole === 'admin') {
+    byId('person-name').before(el('a', {
+      id: 'admin-roster-link', class: 'header-link', href: paths.roster, 'data-i18n': 'header.roster',
+    }, t('header.roster')));
+  }
+}
+
+// Marks the header link of the page being shown (aria-current) so it reads as "you are here".
+export function markCurrentPage(hash) {
+  for (const link of document.querySelectorAll('.header-link')) {
+    if (link.getAttribute('href') === hash) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
 }
 
 // Re-applies texts after a language change.

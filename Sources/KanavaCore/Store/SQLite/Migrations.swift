@@ -94,6 +94,50 @@ enum Migrations {
                 CREATE INDEX roster_change_account ON roster_change(account_id, kind);
                 """)
         }
+        migrator.registerMigration("v3-sections") { db in
+            try db.execute(sql: """
+                -- A channel's table of contents: the template's sections and the director's own.
+                CREATE TABLE section (
+                    account_id TEXT NOT NULL REFERENCES account(id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    number INTEGER NOT NULL,
+                    title TEXT NOT NULL,
+                    title_en TEXT,
+                    origin TEXT NOT NULL CHECK (origin IN ('template', 'custom')),
+                    required BOOLEAN NOT NULL,
+                    must_read BOOLEAN NOT NULL,
+                    restricted_to TEXT,
+                    editable_by TEXT NOT NULL,
+                    in_use BOOLEAN NOT NULL DEFAULT 1,
+                    -- false once the template no longer has it: kept, with everything written in it
+                    in_template BOOLEAN NOT NULL DEFAULT 1,
+                    revision INTEGER NOT NULL DEFAULT 0,
+                    PRIMARY KEY (account_id, key)
+                ) WITHOUT ROWID;
+
+                CREATE TABLE section_revision (
+                    account_id TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    revision INTEGER NOT NULL,
+                    body TEXT NOT NULL,
+                    author_id INTEGER REFERENCES person(id) ON DELETE SET NULL,
+                    created_at DATETIME NOT NULL,
+                    PRIMARY KEY (account_id, key, revision),
+                    FOREIGN KEY (account_id, key) REFERENCES section(account_id, key) ON DELETE CASCADE
+                ) WITHOUT ROWID;
+
+                CREATE TABLE must_read_confirmation (
+                    account_id TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    person_id INTEGER NOT NULL REFERENCES person(id) ON DELETE CASCADE,
+                    revision INTEGER NOT NULL,
+                    confirmed_at DATETIME NOT NULL,
+                    PRIMARY KEY (account_id, key, person_id),
+                    FOREIGN KEY (account_id, key) REFERENCES section(account_id, key) ON DELETE CASCADE
+                ) WITHOUT ROWID;
+                """)
+        }
+        migrator.registerMigration("v4-documents-memos", migrate: DocumentsMemosMigration.v4)
         return migrator
     }
 }

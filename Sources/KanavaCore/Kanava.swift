@@ -26,15 +26,14 @@ public struct Kanava: Sendable {
     public static func open(config: KanavaConfig, clock: any WallClock = SystemClock(), logger: Logger) async throws -> Kanava {
         try FileManager.default.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true)
         let store = try SQLiteStore(path: databasePath(config))
-        return try await Kanava(config: config, store: store, sections: store, clock: clock, logger: logger)
+        return try await Kanava(config: config, store: store, clock: clock, logger: logger)
     }
 
     public static func databasePath(_ config: KanavaConfig) -> String {
         URL(fileURLWithPath: config.dataDir).appendingPathComponent("kanava.sqlite").path
     }
 
-    /// `sections` answers who may see and edit a section, for the documents and memos pinned to it.
-    public init(config: KanavaConfig, store: any KanavaStore, sections: any SectionDirectory, clock: any WallClock, logger: Logger) async throws {
+    public init(config: KanavaConfig, store: any KanavaStore, clock: any WallClock, logger: Logger) async throws {
         self.config = config
         self.clock = clock
         self.store = store
@@ -57,7 +56,7 @@ public struct Kanava: Sendable {
         events = EventService(store: store, access: access)
         let toc = try TableOfContents.load(path: config.templates.toc)
         templates = TemplateService(toc: toc, store: store, bus: bus, clock: clock, logger: logger)
-        self.sections = SectionService(store: store, access: access, bus: bus, clock: clock, renderer: MarkdownRenderer(),
+        sections = SectionService(store: store, access: access, bus: bus, clock: clock, renderer: MarkdownRenderer(),
                                        maxBodyChars: 200_000, maxNameChars: config.limits.maxNameChars)
         roster = RosterService(
             store: store, bus: bus, clock: clock, parser: RosterParser(maxNameChars: config.limits.maxNameChars),
@@ -67,10 +66,10 @@ public struct Kanava: Sendable {
         accounts = AccountService(store: store, access: access, bus: bus, templates: templates, clock: clock,
                                   maxNameChars: config.limits.maxNameChars, logger: logger)
         documents = DocumentService(
-            store: store, access: access, sections: sections,
+            store: store, access: access, sections: store,
             files: try DocumentFiles(root: URL(fileURLWithPath: config.dataDir).appendingPathComponent("files", isDirectory: true), logger: logger),
             bus: bus, clock: clock, maxUploadBytes: config.limits.maxUploadBytes, maxNameChars: config.limits.maxNameChars, logger: logger
         )
-        memos = MemoService(store: store, access: access, sections: sections, bus: bus, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)
+        memos = MemoService(store: store, access: access, sections: store, bus: bus, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)
     }
 }

@@ -2,7 +2,7 @@ import Hummingbird
 import HTTPTypes
 
 /// Headers every response carries: a strict CSP (no inline script or style, no framing), no MIME sniffing,
-/// no referrer leaks, and HSTS when served over TLS. API responses are never cached.
+/// no referrer leaks, and HSTS when served over TLS. API responses are not cached (`no-store` unless a route says more).
 struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
     static var contentSecurityPolicy: String {
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -20,7 +20,7 @@ struct SecurityHeadersMiddleware<Context: RequestContext>: RouterMiddleware {
         response.headers[.crossOriginOpenerPolicy] = "same-origin"
         response.headers[.permissionsPolicy] = "camera=(), microphone=(), geolocation=()"
         if tls { response.headers[.strictTransportSecurity] = "max-age=31536000" }
-        if request.uri.path.hasPrefix("/api/") { response.headers[.cacheControl] = "no-store" }
+        if request.uri.path.hasPrefix("/api/"), response.headers[.cacheControl] == nil { response.headers[.cacheControl] = "no-store" }
         return response
     }
 }

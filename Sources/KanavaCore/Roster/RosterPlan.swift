@@ -106,11 +106,11 @@ public struct RemovalGuard: Sendable {
     /// Why the plan is refused, or nil when it may be applied.
     public func refusal(for plan: RosterPlan, dataRows: Int) -> String? {
         if dataRows == 0 {
-            return "the file has no data rows; applying it would remove every roster member (use --force if that is intended)"
+            return "the file has no data rows; applying it would remove every roster member (force the sync if that is intended)"
         }
         let removing = plan.removals.count
         guard removing >= minimum, Double(removing) > maxShare * Double(plan.rosterMembershipsBefore) else { return nil }
         let share = Int((Double(removing) / Double(max(plan.rosterMembershipsBefore, 1)) * 100).rounded())
-        return "the sync would remove \(removing) of \(plan.rosterMembershipsBefore) roster memberships (\(share) %, more than \(Int(maxShare * 100)) %); an incomplete export? Use --force if it is intended"
+        return "the sync would remove \(removing) of \(plan.rosterMembershipsBefore) roster memberships (\(share) %, more than \(Int(maxShare * 100)) %); an incomplete export? Force the sync if it is intended"
     }
 }

@@ -90,7 +90,11 @@ let package = Package(
         ),
         .testTarget(
             name: "KanavaServerTests",
-            dependencies: ["KanavaCore", "KanavaServer", "KanavaTestSupport"],
+            dependencies: [
+                "KanavaCore", "KanavaServer", "KanavaTestSupport",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -18,20 +18,30 @@ struct InstallationOptions: ParsableArguments {
     @Option(name: .long, help: "The configuration file (KANAVA_… environment variables override it).")
     var config = "config/kanava.yaml"
 
-    /// Loads configuration and opens the installation, with logs on standard error.
+    /// Loads configuration and opens the installation, with logs on standard error. A bad configuration or
+    /// template file stops here with its file, line, key and problem, and exit code 78 (EX_CONFIG).
     func open(clock: any WallClock = SystemClock()) async throws -> Kanava {
         let config: KanavaConfig
         do {
             config = try ConfigLoader().load(path: self.config, required: self.config != "config/kanava.yaml")
         } catch {
-            throw ValidationError("\(error)")
+            throw configurationFailure(error)
         }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = Logger.Level(rawValue: config.logLevel) ?? .info
             return handler
         }
-        return try await Kanava.open(config: config, clock: clock, logger: Logger(label: "kanava"))
+        do {
+            return try await Kanava.open(config: config, clock: clock, logger: Logger(label: "kanava"))
+        } catch let error as ConfigError {
+            throw configurationFailure(error)
+        }
+    }
+
+    private func configurationFailure(_ error: ConfigError) -> ExitCode {
+        FileHandle.standardError.write(Data("kanava: configuration error: \(error)\n".utf8))
+        return ExitCode(78)
     }
 }
 

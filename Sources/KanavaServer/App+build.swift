@@ -42,7 +42,9 @@ public enum KanavaServer {
         SectionRoutes(kanava: kanava).addRoutes(to: channel)
         DocumentRoutes(kanava: kanava).addRoutes(to: channel)
         MemoRoutes(kanava: kanava).addRoutes(to: channel)
-        AdminRosterRoutes(kanava: kanava).addRoutes(to: api.group("admin").add(middleware: AdminGuardMiddleware()))
+        let admin = api.group("admin").add(middleware: AdminGuardMiddleware())
+        AdminRosterRoutes(kanava: kanava).addRoutes(to: admin)
+        AdminTemplateRoutes(kanava: kanava).addRoutes(to: admin)
         WebSocketRoutes(kanava: kanava, hub: hub, origins: origins).addRoutes(to: router)
 
         var server = HTTPServerBuilder.http1WebSocketUpgrade(

@@ -44,6 +44,14 @@ import Testing
             #expect(try await supervisor.get("/api/accounts/A1/sections/onboarding/diff?from=x&to=1").status == .badRequest)
             #expect(try await director.request(.patch, "/api/accounts/A1/sections/contracts", json: ["inUse": false]).status == .badRequest)
             #expect(try await director.request(.post, "/api/accounts/A1/sections", json: ["title": "Työmaat"]).status == .created)
+
+            // Admins see the drift from the template; nobody else does.
+            try await t.person("admin@example.fi", global: .admin)
+            let admin = try await server.signedIn("admin@example.fi")
+            let drift = try #require(try await admin.get("/api/admin/template/drift").json()["channels"] as? [[String: Any]])
+            #expect(drift.first?["account"] as? String == "A1")
+            #expect(drift.first?["notes"] as? [String] == ["own section 14 Työmaat"])
+            #expect(try await director.get("/api/admin/template/drift").status == .forbidden)
         }
     }
 }

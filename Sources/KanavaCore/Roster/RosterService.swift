@@ -65,14 +65,17 @@ public struct RosterService: Sendable {
             return try await reject([RosterIssue(line: nil, problem: "the file is \(data.count) bytes; the limit is \(maxBytes) (roster.max_bytes)")],
                                     hash: hash, source: source, by: principal, dryRun: dryRun, force: force)
         }
+        // Reading the stored state (database threads) overlaps with parsing (this task).
+        async let snapshot = store.rosterSnapshot()
         let roster: Roster
         do {
             roster = try parser.parse(data)
         } catch {
+            _ = try? await snapshot
             return try await reject(error.issues, hash: hash, source: source, by: principal, dryRun: dryRun, force: force)
         }
 
-        let plan = RosterPlan(roster: roster, snapshot: try await store.rosterSnapshot())
+        let plan = RosterPlan(roster: roster, snapshot: try await snapshot)
         let changes = Self.changes(plan)
         let counts = RosterCounts(plan)
         var outcome = Outcome(status: .unchanged, record: nil, format: roster.format, dataRows: roster.dataRows, counts: counts,

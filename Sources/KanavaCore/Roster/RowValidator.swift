@@ -18,7 +18,9 @@ struct RowValidator {
     private var people: [String: (email: String, name: String, line: Int)] = [:]
     private var memberships: [MembershipKey: Draft] = [:]
     private var order: [MembershipKey] = []
-    private var seen: [String: Int] = [:]
+    /// Each line's bytes → its line number. Bytes, not `String`: identical means byte-identical, and hashing
+    /// bytes avoids Unicode normalisation of every Finnish name.
+    private var seen: [[UInt8]: Int] = [:]
     private var dataRows = 0
 
     private struct MembershipKey: Hashable {
@@ -46,7 +48,12 @@ struct RowValidator {
             errors.append(RosterIssue(line: line, problem: "has \(fields.count) field\(fields.count == 1 ? "" : "s") but the header has \(headerCount): a truncated line, a stray delimiter or mixed delimiters"))
             return
         }
-        let signature = fields.joined(separator: "\u{1F}")
+        var signature: [UInt8] = []
+        signature.reserveCapacity(128)
+        for field in fields {
+            signature.append(contentsOf: field.utf8)
+            signature.append(0x1F)
+        }
         if let first = seen[signature] {
             warnings.append(RosterIssue(line: line, problem: "repeats line \(first) exactly; counted once"))
             return
@@ -75,7 +82,7 @@ struct RowValidator {
         let known = AccountID(rawValue: rawID).flatMap { id in accounts[id].map { (id, $0.name) } }
         let id: AccountID?
         let accountName: String
-        if let known, known.1 == rawAccountName {
+        if let known, Self.same(known.1, rawAccountName) {
             (id, accountName) = (known.0, known.1)
         } else {
             id = AccountID(rawValue: rawID)
@@ -90,7 +97,7 @@ struct RowValidator {
         }
         let personName = text(.personName, required: true)
         let rawRole = value(.role)
-        let role = ChannelRole(rawValue: rawRole.lowercased())
+        let role = ChannelRole(rawValue: rawRole) ?? ChannelRole(rawValue: rawRole.lowercased())
         if role == nil {
             fail(.role, rawRole.isEmpty ? nil : rawRole, "must be one of \(ChannelRole.allCases.map(\.rawValue).joined(separator: ", "))")
         }
@@ -98,15 +105,15 @@ struct RowValidator {
         let city = text(.city, required: false)
         guard valid, let id, let role else { return }
 
-        if let known = accounts[id], known.name != accountName {
+        if let known = accounts[id], !Self.same(known.name, accountName) {
             return fail(.accountName, accountName, "account \(id) is named '\(known.name)' on line \(known.line)")
         }
         let key = EmailAddress.key(email)
-        if let known = people[key], known.name != personName {
+        if let known = people[key], !Self.same(known.name, personName) {
             return fail(.personName, personName, "\(email) is named '\(known.name)' on line \(known.line)")
         }
-        accounts[id] = accounts[id] ?? (accountName, line)
-        people[key] = people[key] ?? (email, personName, line)
+        if accounts[id] == nil { accounts[id] = (accountName, line) }
+        if people[key] == nil { people[key] = (email, personName, line) }
 
         let membershipKey = MembershipKey(account: id, email: key)
         guard var draft = memberships[membershipKey] else {
@@ -122,16 +129,24 @@ struct RowValidator {
             ))
             if role > draft.role { (draft.role, draft.roleLine) = (role, line) }
         }
-        if !site.isEmpty, !draft.sites.contains(site) { draft.sites.append(site) }
-        if !city.isEmpty, !draft.cities.contains(city) { draft.cities.append(city) }
+        if !site.isEmpty, !draft.sites.contains(where: { Self.same($0, site) }) { draft.sites.append(site) }
+        if !city.isEmpty, !draft.cities.contains(where: { Self.same($0, city) }) { draft.cities.append(city) }
         memberships[membershipKey] = draft
     }
 
-    /// Trims spaces and tabs, without Foundation's character sets when there is nothing to trim (the usual case).
+    /// Trims white space, without Foundation's character sets when there is nothing to trim (the usual case).
     static func trimmed(_ field: String) -> String {
         guard let first = field.utf8.first, let last = field.utf8.last else { return field }
-        guard first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 || first >= 0x80 || last >= 0x80 else { return field }
-        return field.trimmingCharacters(in: .whitespaces)
+        func space(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        let edgeSpace = space(first) || space(last)
+            || (first >= 0x80 && field.unicodeScalars.first?.properties.isWhitespace == true)
+            || (last >= 0x80 && field.unicodeScalars.last?.properties.isWhitespace == true)
+        return edgeSpace ? field.trimmingCharacters(in: .whitespaces) : field
+    }
+
+    /// Equal text: byte-identical (the usual case, and cheap), else canonically equivalent.
+    static func same(_ a: String, _ b: String) -> Bool {
+        a.utf8.elementsEqual(b.utf8) || a == b
     }
 
     /// C0 and C1 control characters (line breaks included), found byte by byte.

@@ -22,6 +22,7 @@ struct RosterBench: AsyncParsableCommand {
     @Option(help: "Accounts in the generated roster.") var accounts = 2_000
     @Option(help: "Random seed (same seed, same file).") var seed: UInt64 = 9
     @Flag(help: "Print JSON instead of a table.") var json = false
+    @Flag(help: "Only generate and parse the roster (for profilers such as callgrind).") var parseOnly = false
 
     struct Result: Encodable {
         var machine: Machine
@@ -47,6 +48,11 @@ struct RosterBench: AsyncParsableCommand {
     func run() async throws {
         let lines = RosterGenerator(accounts: accounts, rows: rows, seed: seed).lines()
         let data = RosterGenerator.data(lines)
+        if parseOnly {
+            let (roster, seconds) = try await timed { try RosterParser().parse(data) }
+            say(String(format: "parsed and validated %d rows into %d memberships in %.3f s (%@)", roster.dataRows, roster.memberships.count, seconds, Machine.current.description))
+            return
+        }
         var turnover = lines
         // 1 % of supervisor rows get a new person: a supervisor change at that site.
         var changed = 0

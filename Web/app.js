@@ -47,7 +47,8 @@ function show(view, render, moveFocus) {
   firstRender = false;
 }
 
-function render({ moveFocus = true } = {}) {
+// inPlace: a route change (not a language change); within one channel only the section changes.
+function render({ moveFocus = true, inPlace = false } = {}) {
   const route = currentRoute();
   if (!person && route.name !== 'signin') {
     returnTo = route.name === 'unknown' ? null : location.hash;
@@ -60,7 +61,8 @@ function render({ moveFocus = true } = {}) {
   if (route.name === 'signin') show('signin', () => renderSignIn(root, { onSignedIn }), moveFocus);
   else if (route.name === 'accounts') show('accounts', () => renderAccounts(root, { person }), moveFocus);
   else if (route.name === 'roster') show('roster', () => renderRoster(root, { person }), moveFocus);
-  else show('channel', () => renderChannel(root, { person, accountId: route.accountId }), moveFocus);
+  else if (inPlace && root.dataset.view === 'channel' && teardown?.accountId === route.accountId) teardown.showSection(route.sectionKey);
+  else show('channel', () => renderChannel(root, { person, accountId: route.accountId, sectionKey: route.sectionKey }), moveFocus);
 }
 
 async function onSignedIn(session) {
@@ -122,7 +124,7 @@ async function boot() {
     refreshHeader();
     render({ moveFocus: false }); // keep focus on the language switch
   });
-  startRouter(() => render());
+  startRouter(() => render({ inPlace: true }));
   render();
 }
 

@@ -50,9 +50,18 @@ func withBrowser<T>(_ screen: Screen, _ body: (WebDriver) async throws -> T) asy
     guard let chromium = Chromium.browser, let chromedriver = Chromium.driver else {
         throw TestFailure("chromium or chromedriver not found on PATH (Debian: apt-get install chromium chromium-driver)")
     }
+    // Two cores: more browsers at once only makes each start slower (and chromedriver's start flaky).
+    await BrowserSlots.shared.acquire()
+    defer { Task { await BrowserSlots.shared.release() } }
     let profile = FileManager.default.temporaryDirectory.appendingPathComponent("kanava-chromium-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: profile) }
-    let driver = try await ChromeDriverProcess.start(executable: chromedriver)
+    let driver: ChromeDriverProcess
+    do {
+        driver = try await ChromeDriverProcess.start(executable: chromedriver)
+    } catch {
+        // chromedriver occasionally dies before announcing its port on a loaded machine; one more try.
+        driver = try await ChromeDriverProcess.start(executable: chromedriver)
+    }
     do {
         let capabilities = ChromeCapabilities(binary: chromium, profile: profile, screen: screen)
         let result = try await withSession(on: driver.server, capabilities: capabilities, body)
@@ -139,5 +148,29 @@ private struct ChromeCapabilities: Encodable {
         case browserName
         case chromeOptions = "goog:chromeOptions"
         case loggingPrefs = "goog:loggingPrefs"
+    }
+}
+
+/// Bounds how many browsers run at once across all browser suites.
+actor BrowserSlots {
+    static let shared = BrowserSlots(2)
+
+    private var free: Int
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    init(_ slots: Int) {
+        free = slots
+    }
+
+    func acquire() async {
+        if free > 0 {
+            free -= 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func release() {
+        if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
     }
 }

@@ -36,7 +36,7 @@ import Testing
             #expect(try await supervisor.get("/api/accounts").json()["accounts"].flatMap { ($0 as? [[String: Any]])?.first?["openMustReads"] as? Int } == 1)
             #expect(try await supervisor.request(.post, "/api/accounts/A1/sections/onboarding/confirm", json: ["revision": 1]).status == .noContent)
             let readers = try await director.get("/api/accounts/A1/sections/onboarding/readers").json()
-            #expect((readers["confirmed"] as? [Any])?.count == 1)
+            #expect((readers["confirmed"] as? [Any])?.count == 2)  // the author, and the supervisor
             #expect(try await supervisor.get("/api/accounts/A1/sections/onboarding/readers").status == .forbidden)
 
             let diff = try await supervisor.get("/api/accounts/A1/sections/onboarding/diff?from=0&to=1").json()

@@ -30,13 +30,13 @@ export function request(method, path, body) {
 }
 
 // A request whose body is sent as it is (a Blob, File, ArrayBuffer or string) with the given Content-Type;
-// the answer is read as JSON like request()'s.
-export function requestRaw(method, path, body, contentType) {
-  return send(method, path, { body, contentType });
+// the answer is read as JSON like request()'s. `extraHeaders`: e.g. { 'X-File-Name': … } for uploads.
+export function requestRaw(method, path, body, contentType, extraHeaders = {}) {
+  return send(method, path, { body, contentType, extraHeaders });
 }
 
-async function send(method, path, { body, contentType } = {}) {
-  const headers = { Accept: 'application/json' };
+async function send(method, path, { body, contentType, extraHeaders = {} } = {}) {
+  const headers = { ...extraHeaders, Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = contentType;
   if (UNSAFE_METHODS.has(method) && csrfToken) headers['X-CSRF-Token'] = csrfToken;
 

@@ -11,3 +11,9 @@ export function el(tag, props = {}, ...children) {
   node.append(...children.flat(Infinity).filter((child) => child != null && child !== false));
   return node;
 }
+
+// Replaces a node's children like el() adds them: null, undefined and false are left out.
+export function fill(node, ...children) {
+  node.replaceChildren(...children.flat(Infinity).filter((child) => child != null && child !== false));
+  return node;
+}

@@ -1,11 +1,11 @@
-// Hash routes: #/sign-in, #/accounts, #/accounts/<id>, #/admin/roster.
+// Hash routes: #/sign-in, #/accounts, #/accounts/<id>, #/accounts/<id>/<sectionKey>, #/admin/roster.
 
 let listener = () => {};
 
 export const paths = {
   signIn: '#/sign-in',
   accounts: '#/accounts',
-  channel: (id) => `#/accounts/${encodeURIComponent(id)}`,
+  channel: (id, sectionKey) => `#/accounts/${encodeURIComponent(id)}${sectionKey ? `/${encodeURIComponent(sectionKey)}` : ''}`,
   roster: '#/admin/roster',
 };
 
@@ -14,10 +14,11 @@ export function currentRoute() {
   if (path === '/sign-in') return { name: 'signin' };
   if (path === '/accounts') return { name: 'accounts' };
   if (path === '/admin/roster') return { name: 'roster' };
-  const match = path.match(/^\/accounts\/([^/]+)$/);
+  const match = path.match(/^\/accounts\/([^/]+)(?:\/([^/]+))?$/);
   if (match) {
     try {
-      return { name: 'channel', accountId: decodeURIComponent(match[1]) };
+      // sectionKey: null for the channel's first section
+      return { name: 'channel', accountId: decodeURIComponent(match[1]), sectionKey: match[2] ? decodeURIComponent(match[2]) : null };
     } catch {
       // malformed percent-encoding: treated as an unknown route
     }

@@ -34,10 +34,10 @@ enum LineDiff {
         while i < n || j < m {
             if i < n, j < m, a[i] == b[j] {
                 lines.append(DiffLine(kind: .same, text: a[i])); i += 1; j += 1
-            } else if j < m, i == n || table[i * (m + 1) + j + 1] >= table[(i + 1) * (m + 1) + j] {
-                lines.append(DiffLine(kind: .added, text: b[j])); j += 1
+            } else if i < n, j == m || table[(i + 1) * (m + 1) + j] >= table[i * (m + 1) + j + 1] {
+                lines.append(DiffLine(kind: .removed, text: a[i])); i += 1  // a replaced line reads "old, then new"
             } else {
-                lines.append(DiffLine(kind: .removed, text: a[i])); i += 1
+                lines.append(DiffLine(kind: .added, text: b[j])); j += 1
             }
         }
         return lines

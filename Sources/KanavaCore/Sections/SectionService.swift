@@ -119,9 +119,10 @@ public struct SectionService: Sendable {
 
     private func visible(_ account: AccountID, _ key: String, _ principal: Principal) async throws -> (Section, ChannelAccess) {
         let access = try await access.channel(account, for: principal)
-        guard let section = try await store.storedSection(key, in: account), section.info.isVisible(to: access) else {
-            throw KanavaError.notFound("section \(key.prefix(40))")
-        }
+        // Hidden from readers: sections they may not see, and sections switched off (directors still see those).
+        guard let section = try await store.storedSection(key, in: account), section.info.isVisible(to: access),
+              section.inUse || access.canManage
+        else { throw KanavaError.notFound("section \(key.prefix(40))") }
         return (section, access)
     }
 

@@ -81,6 +81,13 @@ extension SQLiteStore: SectionStore {
                 sql: "INSERT INTO section_revision (account_id, key, revision, body, author_id, created_at) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [account.rawValue, key, section.revision, body, author?.rawValue, time]
             )
+            // The author has read what they wrote: a must-read is not a to-do for them.
+            if section.mustRead, let author {
+                try db.execute(sql: """
+                    INSERT INTO must_read_confirmation (account_id, key, person_id, revision, confirmed_at) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT (account_id, key, person_id) DO UPDATE SET revision = excluded.revision, confirmed_at = excluded.confirmed_at
+                    """, arguments: [account.rawValue, key, author.rawValue, section.revision, time])
+            }
             return Committed(section, events: try db.append([try event(section)], at: time))
         }
     }

@@ -6,7 +6,8 @@ import { paths } from '../router.js';
 import { socket } from '../socket.js';
 import { isAdmin, refusalReason } from './roster.js';
 
-const RELOAD_KINDS = ['membership.added', 'membership.removed', 'membership.changed', 'account.updated'];
+// section.updated: a new revision of a must-read section is a new to-do (openMustReads).
+const RELOAD_KINDS = ['membership.added', 'membership.removed', 'membership.changed', 'account.updated', 'section.updated'];
 const RELOAD_DELAY_MS = 300; // a roster sync sends events in bursts: reload once
 
 let query = ''; // survives a visit to a channel and back
@@ -25,6 +26,9 @@ function accountItem(account) {
   return el('li', { 'data-account-id': account.id },
     el('a', { class: 'account-link', href: paths.channel(account.id) },
       el('span', { class: 'account-name' }, account.name),
+      account.openMustReads > 0 && el('span', {
+        class: 'badge badge-warning must-read-count', 'data-open-must-reads': String(account.openMustReads),
+      }, t('accounts.openMustReads', { count: account.openMustReads })),
       el('span', { class: 'account-meta' },
         el('span', {}, account.id),
         el('span', {}, roleName(account.role)),

@@ -1,24 +1,23 @@
-// Channel page frame: table of contents, content (overview + members) and the chat pane.
+// Channel page: table of contents (#toc), the chosen section in the centre (#channel-content) and the chat pane.
 // On narrow screens the three parts become tabs (CSS shows the one named in data-tab).
+// The section comes from the route (#/accounts/<id>/<sectionKey>); without one, the first section is shown.
 import { api } from '../api.js';
+import { content as contentApi } from '../content-api.js';
 import { el } from '../dom.js';
 import { describeError, formatDate, roleName, t } from '../i18n.js';
 import { showNotice } from '../notice.js';
 import { navigate, paths } from '../router.js';
 import { socket } from '../socket.js';
+import { createSectionView } from './section.js';
+import { createToc, defaultSection, sectionTitle } from './toc.js';
 
 const RELOAD_KINDS = ['membership.added', 'membership.changed', 'account.updated'];
+const DOCUMENT_KINDS = ['document.added', 'document.versioned', 'document.updated', 'document.removed'];
+const MEMO_KINDS = ['memo.created', 'memo.updated', 'memo.deleted'];
 const RELOAD_DELAY_MS = 300;
 const TABS = [['toc', 'channel.tabToc'], ['content', 'channel.tabContent'], ['chat', 'channel.tabChat']];
-
-function tocList(sections) {
-  if (!Array.isArray(sections) || sections.length === 0) {
-    return el('p', { class: 'muted' }, t('channel.tocPlaceholder'));
-  }
-  // Shape not fixed yet: a title string, or { number, title }.
-  return el('ol', { class: 'toc-list' }, sections.map((section) => el('li', {},
-    typeof section === 'string' ? section : [section.number, section.title].filter((part) => part != null).join(' '))));
-}
+// The section whose page also shows the account's facts and members.
+const OVERVIEW_KEY = 'overview';
 
 function overview(account) {
   const rows = [
@@ -28,13 +27,13 @@ function overview(account) {
     account.startDate && [t('channel.startDate'), formatDate(account.startDate)],
   ].filter(Boolean);
   return el('section', { 'aria-labelledby': 'overview-heading' },
-    el('h2', { id: 'overview-heading' }, t('channel.overview')),
+    el('h3', { id: 'overview-heading' }, t('channel.overview')),
     el('dl', { class: 'facts' }, rows.map(([term, value]) => [el('dt', {}, term), el('dd', {}, value)])));
 }
 
 function memberList(members) {
   return el('section', { 'aria-labelledby': 'members-heading' },
-    el('h2', { id: 'members-heading' }, `${t('channel.members')} (${members.length})`),
+    el('h3', { id: 'members-heading' }, `${t('channel.members')} (${members.length})`),
     el('ul', { class: 'member-list' }, members.map((member) => el('li', {},
       el('span', { class: 'member-name' }, member.person.name),
       el('span', { class: 'member-role' }, roleName(member.role)),
@@ -42,16 +41,34 @@ function memberList(members) {
       member.person.email && el('a', { class: 'member-email', href: `mailto:${member.person.email}` }, member.person.email)))));
 }
 
-export function renderChannel(root, { person, accountId }) {
+// Calls `fn` once, `ms` after the last of a burst of calls.
+function debounce(fn, ms) {
+  let timer = null;
+  const debounced = () => {
+    clearTimeout(timer);
+    timer = setTimeout(fn, ms);
+  };
+  debounced.cancel = () => clearTimeout(timer);
+  return debounced;
+}
+
+export function renderChannel(root, { person, accountId, sectionKey = null }) {
   const title = el('h1', { id: 'channel-title', tabindex: '-1' }, t('channel.loading'));
   const tabs = el('div', { class: 'channel-tabs', role: 'group', 'aria-label': t('channel.parts') },
     TABS.map(([name, key]) => el('button', {
       type: 'button', class: 'tab', 'data-tab': name, 'aria-pressed': String(name === 'content'),
       onclick: () => selectTab(name),
     }, t(key))));
-  const toc = el('nav', { id: 'toc', class: 'pane', 'aria-labelledby': 'toc-heading' },
-    el('h2', { id: 'toc-heading' }, t('channel.toc')));
-  const content = el('main', { id: 'channel-content', class: 'pane' });
+  const toc = createToc({
+    accountId,
+    onAdded: (section) => {
+      loadSections();
+      navigate(paths.channel(accountId, section.key));
+    },
+  });
+  const tocPane = el('nav', { id: 'toc', class: 'pane', 'aria-labelledby': 'toc-heading' },
+    el('h2', { id: 'toc-heading' }, t('channel.toc')), toc.element);
+  const content = el('main', { id: 'channel-content', class: 'pane' }, el('p', { class: 'muted' }, t('channel.loading')));
   const chat = el('aside', { id: 'chat-pane', class: 'pane', 'aria-labelledby': 'chat-heading' },
     el('h2', { id: 'chat-heading' }, t('channel.chat')),
     el('p', { class: 'muted' }, t('channel.chatPlaceholder')));
@@ -59,8 +76,13 @@ export function renderChannel(root, { person, accountId }) {
     el('div', { class: 'channel-header' },
       el('a', { id: 'back-to-accounts', class: 'back-link', href: paths.accounts }, t('channel.back')),
       title),
-    tabs, toc, content, chat);
+    tabs, tocPane, content, chat);
   root.append(view);
+
+  // On a phone, choosing a section (also the one already shown) shows the content tab.
+  toc.element.addEventListener('click', (event) => {
+    if (event.target.closest('.toc-link')) selectTab('content');
+  });
 
   function selectTab(name) {
     view.dataset.tab = name;
@@ -69,16 +91,60 @@ export function renderChannel(root, { person, accountId }) {
 
   let alive = true;
   let loadId = 0;
-  let reloadTimer = null;
+  let sectionsLoadId = 0;
   let accountName = accountId;
+  let account = null;
+  let canManage = false;
   let release = null;
+  let requestedKey = sectionKey;
+  let section = null; // the section view shown
+  const accountInfo = el('div', { class: 'account-info' }); // the overview section's facts and members
 
-  function draw(account, members) {
-    accountName = account.name;
-    title.textContent = account.name;
-    document.title = `${account.name} – Kanava`;
-    toc.replaceChildren(toc.firstChild, tocList(account.sections));
-    content.replaceChildren(overview(account), memberList(members));
+  function setWindowTitle(page) {
+    document.title = page ? `${sectionTitle(page.section)} – ${accountName} – Kanava` : `${accountName} – Kanava`;
+  }
+
+  // Shows the requested section (null: the first one). `fromUser`: chosen now, so focus moves to it.
+  function showSection(key, { fromUser = false, rebuild = false } = {}) {
+    requestedKey = key;
+    if (!account) return; // shown once the account has loaded
+    const resolved = key ?? defaultSection(toc.sections)?.key;
+    if (!resolved) {
+      if (toc.sections.length === 0 && !section) content.replaceChildren(accountInfo);
+      return;
+    }
+    if (section?.key === resolved && !rebuild) {
+      if (fromUser) section.focusTitle();
+      return;
+    }
+    section?.destroy();
+    section = createSectionView({
+      accountId, key: resolved, person, canManage,
+      extra: resolved === OVERVIEW_KEY ? accountInfo : null,
+      onState: (stateKey, mustConfirm) => {
+        if (mustConfirm != null) toc.setOpen(stateKey, mustConfirm);
+      },
+      onLoaded: setWindowTitle,
+    });
+    content.replaceChildren(section.element);
+    toc.setCurrent(resolved);
+    if (fromUser) {
+      selectTab('content');
+      section.focusTitle();
+    }
+  }
+
+  function drawAccount(next, members) {
+    account = next;
+    accountName = next.name;
+    title.textContent = next.name;
+    if (!section) document.title = `${next.name} – Kanava`;
+    accountInfo.replaceChildren(overview(next), memberList(members));
+    const manage = next.role === 'account_director' || person.globalRole === 'admin';
+    const changed = manage !== canManage;
+    canManage = manage;
+    // A new role changes what the section shows (editing, readers); an open editor is left alone.
+    if (changed && section && !section.isEditing) showSection(requestedKey, { rebuild: true });
   }
 
   function showMissing() {
@@ -88,18 +154,49 @@ export function renderChannel(root, { person, accountId }) {
     release?.();
   }
 
+  // The to-do marks of must-read sections other than the one shown (which reports its own).
+  async function loadOpenStates(sections) {
+    const pending = sections.filter((candidate) => candidate.mustRead && candidate.revision > 0 && candidate.key !== section?.key);
+    await Promise.all(pending.map(async (candidate) => {
+      try {
+        const page = await contentApi.section(accountId, candidate.key);
+        if (alive) toc.setOpen(candidate.key, page.mustConfirm);
+      } catch {
+        // the mark is a hint; the section itself says what to do
+      }
+    }));
+  }
+
+  async function loadSections() {
+    const id = ++sectionsLoadId;
+    try {
+      const { sections } = await contentApi.sections(accountId);
+      if (!alive || id !== sectionsLoadId) return;
+      // Members never see sections switched off (the server leaves them out; this is belt and braces).
+      toc.setSections(canManage ? sections : sections.filter((candidate) => candidate.inUse), { canManage });
+      toc.setCurrent(section?.key ?? null);
+      if (!section) showSection(requestedKey);
+      loadOpenStates(sections);
+    } catch (error) {
+      if (!alive || id !== sectionsLoadId) return;
+      toc.showError(error, loadSections);
+      if (!section) showSection(requestedKey);
+    }
+  }
+
   async function load() {
     const id = ++loadId;
     try {
-      const { account, members } = await api.account(accountId);
+      const { account: next, members } = await api.account(accountId);
       if (!alive || id !== loadId) return;
-      draw(account, members);
-      release ??= socket.subscribe([{ channel: accountId, after: account.head }]);
+      drawAccount(next, members);
+      release ??= socket.subscribe([{ channel: accountId, after: next.head }]);
+      await loadSections();
     } catch (error) {
       if (!alive || id !== loadId) return;
       if (error.status === 404) {
         showMissing();
-      } else {
+      } else if (!account) {
         content.replaceChildren(el('div', { class: 'load-error' },
           el('p', {}, describeError(error)),
           el('button', { type: 'button', class: 'button', onclick: load }, t('errors.retry'))));
@@ -107,30 +204,51 @@ export function renderChannel(root, { person, accountId }) {
     }
   }
 
-  function scheduleReload() {
-    clearTimeout(reloadTimer);
-    reloadTimer = setTimeout(load, RELOAD_DELAY_MS);
-  }
+  const scheduleReload = debounce(load, RELOAD_DELAY_MS);
+  const scheduleSections = debounce(loadSections, RELOAD_DELAY_MS);
+  const scheduleDocuments = debounce(() => section?.documentsChanged(), 150);
+  const scheduleMemos = debounce(() => section?.memosChanged(), 150);
 
   const forThisChannel = (listener) => (event) => {
     if (event.channel === accountId) listener(event);
   };
   const unlisten = [
     ...RELOAD_KINDS.map((kind) => socket.on(kind, forThisChannel(scheduleReload))),
-    socket.on('reset', forThisChannel(scheduleReload)),
+    socket.on('reset', forThisChannel(() => {
+      scheduleReload();
+      section?.reload();
+    })),
     socket.on('membership.removed', forThisChannel((event) => {
       if (event.data?.person?.id !== person.id) return scheduleReload();
       showNotice(t('channel.removed', { name: accountName }), 'warning');
       navigate(paths.accounts);
     })),
+    socket.on('sections.changed', forThisChannel(scheduleSections)),
+    socket.on('section.updated', forThisChannel((event) => {
+      scheduleSections();
+      if (event.data?.key === section?.key) section.sectionUpdated();
+    })),
+    socket.on('must_read.confirmed', forThisChannel((event) => {
+      if (event.data?.key === section?.key) section.mustReadConfirmed(event);
+      if (event.data?.person?.id === person.id) toc.setOpen(event.data.key, false);
+    })),
+    ...DOCUMENT_KINDS.map((kind) => socket.on(kind, forThisChannel((event) => {
+      if (event.data?.section === section?.key) scheduleDocuments();
+    }))),
+    ...MEMO_KINDS.map((kind) => socket.on(kind, forThisChannel(scheduleMemos))),
   ];
   load();
 
-  return () => {
+  const teardown = () => {
     alive = false;
-    clearTimeout(reloadTimer);
+    for (const pending of [scheduleReload, scheduleSections, scheduleDocuments, scheduleMemos]) pending.cancel();
     unlisten.forEach((off) => off());
+    section?.destroy();
     release?.();
     document.title = 'Kanava';
   };
+  // app.js: another section of this channel is shown in place, without rebuilding the page.
+  teardown.accountId = accountId;
+  teardown.showSection = (key) => showSection(key, { fromUser: true });
+  return teardown;
 }

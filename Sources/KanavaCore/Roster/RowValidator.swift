@@ -3,7 +3,8 @@ import Foundation
 /// Checks roster rows one by one and across rows, collecting every error and warning, and builds the
 /// desired memberships. Rules:
 /// - a row must have as many fields as the header (catches truncated lines and mixed delimiters);
-/// - an identical repeated line is a warning and counts once;
+/// - an identical repeated line is a warning and counts once (only a line of a person already seen in that
+///   account can repeat one, so only those are compared);
 /// - one account id has one name; one e-mail has one person name (else both are errors);
 /// - one person on several rows of an account is one membership with their sites and cities listed;
 ///   with different roles, the highest role wins (``ChannelRole/rank``) and it is reported.
@@ -18,9 +19,6 @@ struct RowValidator {
     private var people: [String: (email: String, name: String, line: Int)] = [:]
     private var memberships: [MembershipKey: Draft] = [:]
     private var order: [MembershipKey] = []
-    /// Each line's bytes → its line number. Bytes, not `String`: identical means byte-identical, and hashing
-    /// bytes avoids Unicode normalisation of every Finnish name.
-    private var seen: [[UInt8]: Int] = [:]
     private var dataRows = 0
 
     private struct MembershipKey: Hashable {
@@ -34,6 +32,8 @@ struct RowValidator {
         var roleLine: Int
         var sites: [String]
         var cities: [String]
+        /// The lines seen for this person in this account, to tell an identical repeat (only such a pair can repeat).
+        var lines: [(fields: [String], line: Int)]
     }
 
     init(columns: [RosterColumn: Int], headerCount: Int, maxNameChars: Int) {
@@ -48,18 +48,6 @@ struct RowValidator {
             errors.append(RosterIssue(line: line, problem: "has \(fields.count) field\(fields.count == 1 ? "" : "s") but the header has \(headerCount): a truncated line, a stray delimiter or mixed delimiters"))
             return
         }
-        var signature: [UInt8] = []
-        signature.reserveCapacity(128)
-        for field in fields {
-            signature.append(contentsOf: field.utf8)
-            signature.append(0x1F)
-        }
-        if let first = seen[signature] {
-            warnings.append(RosterIssue(line: line, problem: "repeats line \(first) exactly; counted once"))
-            return
-        }
-        seen[signature] = line
-
         var valid = true
         func value(_ column: RosterColumn) -> String {
             columns[column].map { Self.trimmed(fields[$0]) } ?? ""
@@ -117,10 +105,17 @@ struct RowValidator {
 
         let membershipKey = MembershipKey(account: id, email: key)
         guard var draft = memberships[membershipKey] else {
-            memberships[membershipKey] = Draft(email: email, role: role, roleLine: line, sites: site.isEmpty ? [] : [site], cities: city.isEmpty ? [] : [city])
+            memberships[membershipKey] = Draft(email: email, role: role, roleLine: line, sites: site.isEmpty ? [] : [site],
+                                               cities: city.isEmpty ? [] : [city], lines: [(fields, line)])
             order.append(membershipKey)
             return
         }
+        // Byte-identical: hashing or comparing `String`s would normalise every Finnish name.
+        if let first = draft.lines.first(where: { $0.fields.elementsEqual(fields) { $0.utf8.elementsEqual($1.utf8) } }) {
+            warnings.append(RosterIssue(line: line, problem: "repeats line \(first.line) exactly; counted once"))
+            return
+        }
+        draft.lines.append((fields, line))
         if draft.role != role {
             let winner = max(draft.role, role)
             warnings.append(RosterIssue(

@@ -9,6 +9,7 @@ import { initHeader, markCurrentPage, refreshHeader, setHeaderPerson } from './j
 import { forgetSearch, renderAccounts } from './js/views/accounts.js';
 import { renderChannel } from './js/views/channel.js';
 import { forgetRosterPage, renderRoster } from './js/views/roster.js';
+import { renderTemplate } from './js/views/template.js';
 import { renderSignIn } from './js/views/signin.js';
 
 const root = document.getElementById('app');
@@ -61,6 +62,7 @@ function render({ moveFocus = true, inPlace = false } = {}) {
   if (route.name === 'signin') show('signin', () => renderSignIn(root, { onSignedIn }), moveFocus);
   else if (route.name === 'accounts') show('accounts', () => renderAccounts(root, { person }), moveFocus);
   else if (route.name === 'roster') show('roster', () => renderRoster(root, { person }), moveFocus);
+  else if (route.name === 'template') show('template', () => renderTemplate(root), moveFocus);
   else if (inPlace && root.dataset.view === 'channel' && teardown?.accountId === route.accountId) teardown.showSection(route.sectionKey);
   else show('channel', () => renderChannel(root, { person, accountId: route.accountId, sectionKey: route.sectionKey }), moveFocus);
 }

@@ -71,6 +71,7 @@ export const api = {
   account: (id) => request('GET', `/api/accounts/${encodeURIComponent(id)}`),
   // Admins only (403 forbidden for anyone else).
   rosterSyncs: (limit = 50) => request('GET', `/api/admin/roster/syncs?limit=${limit}`),
+  templateDrift: () => request('GET', '/api/admin/template/drift'),
   rosterSync: (id) => request('GET', `/api/admin/roster/syncs/${encodeURIComponent(id)}`),
   // `file`: the CSV's bytes (Blob or ArrayBuffer), sent as they are.
   syncRoster: (file, { dryRun = false, force = false } = {}) => requestRaw(

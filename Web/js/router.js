@@ -1,4 +1,4 @@
-// Hash routes: #/sign-in, #/accounts, #/accounts/<id>, #/accounts/<id>/<sectionKey>, #/admin/roster.
+// Hash routes: #/sign-in, #/accounts, #/accounts/<id>, #/accounts/<id>/<sectionKey>, #/admin/roster, #/admin/template.
 
 let listener = () => {};
 
@@ -7,6 +7,7 @@ export const paths = {
   accounts: '#/accounts',
   channel: (id, sectionKey) => `#/accounts/${encodeURIComponent(id)}${sectionKey ? `/${encodeURIComponent(sectionKey)}` : ''}`,
   roster: '#/admin/roster',
+  template: '#/admin/template',
 };
 
 export function currentRoute() {
@@ -14,6 +15,7 @@ export function currentRoute() {
   if (path === '/sign-in') return { name: 'signin' };
   if (path === '/accounts') return { name: 'accounts' };
   if (path === '/admin/roster') return { name: 'roster' };
+  if (path === '/admin/template') return { name: 'template' };
   const match = path.match(/^\/accounts\/([^/]+)(?:\/([^/]+))?$/);
   if (match) {
     try {

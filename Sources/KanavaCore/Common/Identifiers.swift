@@ -1,7 +1,8 @@
 import Foundation
 
-/// A person's database id.
-public struct PersonID: RawRepresentable, Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
+/// A database row id, typed by what it identifies: a person's id cannot be passed where a document's is
+/// wanted. Encoded as a plain number.
+public struct RowID<Entity>: RawRepresentable, Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
     public let rawValue: Int64
     public init(rawValue: Int64) { self.rawValue = rawValue }
     public init(_ value: Int64) { self.rawValue = value }
@@ -13,6 +14,8 @@ public struct PersonID: RawRepresentable, Hashable, Comparable, Codable, Sendabl
     public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
     public var description: String { String(rawValue) }
 }
+
+public typealias PersonID = RowID<Person>
 
 /// An account's id: the billing system's `account_id` (for example `A10000`). It also names the account's
 /// one channel, so events, subscriptions and URLs all use it.

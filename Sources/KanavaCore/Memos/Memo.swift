@@ -1,18 +1,7 @@
 import Foundation
 
 /// A meeting memo's database id.
-public struct MemoID: RawRepresentable, Hashable, Comparable, Codable, Sendable, CustomStringConvertible {
-    public let rawValue: Int64
-    public init(rawValue: Int64) { self.rawValue = rawValue }
-    public init(_ value: Int64) { self.rawValue = value }
-    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(Int64.self) }
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.singleValueContainer()
-        try container.encode(rawValue)
-    }
-    public static func < (a: Self, b: Self) -> Bool { a.rawValue < b.rawValue }
-    public var description: String { String(rawValue) }
-}
+public typealias MemoID = RowID<Memo>
 
 /// Dated meeting notes (steering group, development meeting) in a channel's memos section.
 /// The body is Markdown, stored as written; the sections feature renders it to safe HTML.

@@ -54,6 +54,25 @@ public struct DemoSeeder: Sendable {
         for id in ["A10000", "A10001", "A10002"] {
             _ = try await kanava.accounts.addMember(try AccountID.parse(id), email: supervisor, role: "supervisor", sites: ["\(id) Tampere 1"], by: system)
         }
+        let overview = """
+            ## Asiakkuus lyhyesti
+
+            - **Kohteita:** 3 (Tampere, Oulu, Vaasa)
+            - **Sopimus voimassa:** 1.3.2021 alkaen, toistaiseksi
+            - **Asiakkaan yhteyshenkilö:** kiinteistöpäällikkö, puh. vaihde
+
+            Kysy asiakkuusjohtajalta kanavan *Kysy johtajalta* -toiminnolla.
+            """
+        let onboarding = """
+            ## Uuden esimiehen perehdytys
+
+            1. Lue palvelukuvaukset (osio 3) ja voimassa oleva sopimus (osio 2).
+            2. Käy kohteet läpi aluejohtajan kanssa ensimmäisen viikon aikana.
+            3. Kuittaa tämä sivu luetuksi.
+            """
+        let first = try AccountID.parse("A10000")
+        _ = try await kanava.sections.save(first, key: "overview", body: overview, baseRevision: 0, by: system)
+        _ = try await kanava.sections.save(first, key: "onboarding", body: onboarding, baseRevision: 0, by: system)
         for id in ["A10003", "A10004"] {
             _ = try await kanava.accounts.addMember(try AccountID.parse(id), email: supervisor2, role: "supervisor", sites: ["\(id) Oulu 2"], by: system)
         }

@@ -83,11 +83,16 @@ public struct RosterPlan: Sendable {
                 continue
             }
             if current.role != membership.role { roleChanges.append(RoleChange(membership: current, role: membership.role)) }
-            if current.sites != membership.sites || current.cities != membership.cities {
+            if !Self.sameList(current.sites, membership.sites) || !Self.sameList(current.cities, membership.cities) {
                 placeChanges.append(PlacesChange(membership: current, sites: membership.sites, cities: membership.cities))
             }
         }
         removals = snapshot.memberships.filter { $0.source == .roster && !wanted.contains(Key(account: $0.account, email: $0.emailKey)) }
+    }
+
+    /// Byte-equal lists of places (a site renamed to a canonically equal spelling is a change worth storing).
+    private static func sameList(_ a: [String], _ b: [String]) -> Bool {
+        a.count == b.count && zip(a, b).allSatisfy { $0.utf8.elementsEqual($1.utf8) }
     }
 }
 

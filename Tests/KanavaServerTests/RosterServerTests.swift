@@ -126,6 +126,23 @@ private func roster(_ rows: [String]) -> Data {
         }
     }
 
+    @Test func anOversizedFileIsRefusedByItsSizeOnceWithoutBeingRead() async throws {
+        try await withInstallation(configure: { $0.roster.maxBytes = 1024 }) { t in
+            let path = t.directory.appendingPathComponent("roster.csv").path
+            try Data(repeating: UInt8(ascii: "x"), count: 4096).write(to: URL(fileURLWithPath: path))
+            let watcher = RosterWatcher(path: path, roster: t.kanava.roster, store: t.store, interval: .seconds(1), logger: t.kanava.logger)
+            #expect(try await watcher.poll() == nil)  // first sight
+            let outcome = try await watcher.poll()
+            #expect(outcome?.status == .rejected)
+            #expect(outcome?.errors.first?.problem == "the file is 4096 bytes; the limit is 1024 (roster.max_bytes)")
+            #expect(try await watcher.poll() == nil)
+            let restarted = RosterWatcher(path: path, roster: t.kanava.roster, store: t.store, interval: .seconds(1), logger: t.kanava.logger)
+            _ = try await restarted.poll()
+            #expect(try await restarted.poll() == nil)
+            #expect(try await t.store.rosterSyncs(limit: 10).count == 1)
+        }
+    }
+
     @Test func aRefusedFileIsRecordedOnceAndTheSameContentIsNotRetriedAfterARestart() async throws {
         try await withInstallation { t in
             let path = t.directory.appendingPathComponent("roster.csv").path

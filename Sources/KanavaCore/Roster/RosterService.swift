@@ -52,7 +52,7 @@ public struct RosterService: Sendable {
         guard let size else { throw KanavaError(.notFound, "roster file \(path) cannot be read") }
         if size > maxBytes {
             return try await reject([RosterIssue(line: nil, problem: "the file is \(size) bytes; the limit is \(maxBytes) (roster.max_bytes)")],
-                                    hash: "size:\(size)", source: path, by: principal, dryRun: dryRun, force: force)
+                                    hash: Self.sizeHash(size), source: path, by: principal, dryRun: dryRun, force: force)
         }
         guard let data = FileManager.default.contents(atPath: path) else { throw KanavaError(.notFound, "roster file \(path) cannot be read") }
         return try await sync(data: data, source: path, by: principal, dryRun: dryRun, force: force)
@@ -60,7 +60,7 @@ public struct RosterService: Sendable {
 
     public func sync(data: Data, source: String, by principal: Principal, dryRun: Bool = false, force: Bool = false) async throws -> Outcome {
         guard principal.isAdmin else { throw KanavaError.forbidden }
-        let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let hash = Self.hash(data)
         if data.count > maxBytes {
             return try await reject([RosterIssue(line: nil, problem: "the file is \(data.count) bytes; the limit is \(maxBytes) (roster.max_bytes)")],
                                     hash: hash, source: source, by: principal, dryRun: dryRun, force: force)
@@ -116,6 +116,14 @@ public struct RosterService: Sendable {
         ])
         return outcome
     }
+
+    /// The SHA-256 a sync records for a file's bytes.
+    static func hash(_ data: Data) -> String {
+        SHA256.hash(data: data).hex
+    }
+
+    /// What a sync records instead of a hash for a file refused by its size before it was read.
+    static func sizeHash(_ size: Int) -> String { "size:\(size)" }
 
     /// Recent syncs, newest first (admins).
     public func history(limit: Int, by principal: Principal) async throws -> [RosterSyncRecord] {

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Logging
 import ServiceLifecycle
@@ -71,16 +70,29 @@ public final class RosterWatcher: Service, Sendable {
             defer { state.observed = signature }
             return state.observed == signature && state.handled != signature
         }
-        guard stable, let data = FileManager.default.contents(atPath: path) else { return nil }
+        guard stable else { return nil }
 
-        let hash = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
-        let seen = state.withLock { state in
-            defer { state.handled = signature }
-            return state.lastHash == hash
+        let outcome: RosterService.Outcome
+        if size > roster.maxBytes {
+            // Refused by its size without being read; its recorded hash names the size, so it is refused once.
+            guard state.withLock({ $0.lastHash }) != RosterService.sizeHash(size) else {
+                state.withLock { $0.handled = signature }
+                return nil
+            }
+            outcome = try await roster.sync(file: path, by: .system("watcher"))
+        } else {
+            guard let data = FileManager.default.contents(atPath: path) else { return nil }
+            let seen = state.withLock { state in
+                defer { state.handled = signature }
+                return state.lastHash == RosterService.hash(data)
+            }
+            guard !seen else { return nil }
+            outcome = try await roster.sync(data: data, source: path, by: .system("watcher"))
         }
-        guard !seen else { return nil }
-        let outcome = try await roster.sync(file: path, by: .system("watcher"))
-        state.withLock { $0.lastHash = outcome.fileHash }
+        state.withLock {
+            $0.lastHash = outcome.fileHash
+            $0.handled = signature
+        }
         switch outcome.status {
         case .applied, .unchanged, .dryRun:
             logger.info("roster file synced", metadata: ["path": "\(path)", "status": "\(outcome.status.rawValue)"])

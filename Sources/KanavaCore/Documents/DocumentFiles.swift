@@ -65,7 +65,7 @@ public struct DocumentFiles: Sendable {
             try? FileManager.default.removeItem(at: url)
             throw error
         }
-        return Staged(url: url, sha256: Self.hex(hasher.finalize()), size: Int64(size))
+        return Staged(url: url, sha256: hasher.finalize().hex, size: Int64(size))
     }
 
     /// Checks the staged bytes against the type the name promised (see ``FileType``).
@@ -126,7 +126,7 @@ public struct DocumentFiles: Sendable {
         guard Self.isHash(sha256) else { throw Problem(description: "not a SHA-256 name") }
         guard let data = FileManager.default.contents(atPath: path(sha256).path) else { throw Problem(description: "the file is missing") }
         guard Int64(data.count) == size else { throw Problem(description: "the file has \(data.count) bytes, not \(size)") }
-        guard Self.hex(SHA256.hash(data: data)) == sha256 else { throw Problem(description: "the content does not match its hash") }
+        guard SHA256.hash(data: data).hex == sha256 else { throw Problem(description: "the content does not match its hash") }
         return data
     }
 
@@ -140,10 +140,6 @@ public struct DocumentFiles: Sendable {
 
     static func isHash(_ value: String) -> Bool {
         value.utf8.count == 64 && value.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
-    }
-
-    static func hex(_ digest: SHA256.Digest) -> String {
-        digest.map { String(format: "%02x", $0) }.joined()
     }
 
     private static func fsyncDirectory(_ url: URL) {

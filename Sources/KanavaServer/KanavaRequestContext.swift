@@ -28,5 +28,16 @@ public struct KanavaRequestContext: RequestContext, WebSocketRequestContext {
         return .person(identity.person)
     }
 
+    /// The `:account` of a channel route's path, validated.
+    func accountID() throws -> AccountID {
+        try AccountID.parse(parameters.get("account") ?? "")
+    }
+
+    /// A row id from the path (`:person`, `:memo`, `:document`), validated.
+    func rowID<Entity>(_ name: String) throws -> RowID<Entity> {
+        guard let raw = parameters.get(name), let id = Int64(raw) else { throw KanavaError.invalid(name, "must be a \(name) id") }
+        return RowID(id)
+    }
+
     public var responseEncoder: JSONEncoder { EventCoding.encoder }
 }

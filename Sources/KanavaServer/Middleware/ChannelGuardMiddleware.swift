@@ -9,7 +9,7 @@ struct ChannelGuardMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: KanavaRequestContext, next: (Request, KanavaRequestContext) async throws -> Response) async throws -> Response {
         let principal = try context.principal()
-        let id = try AccountID.parse(context.parameters.get("account") ?? "")
+        let id = try context.accountID()
         _ = try await access.channel(id, for: principal)
         return try await next(request, context)
     }

@@ -64,13 +64,13 @@ struct AccountRoutes {
         }
 
         channel.get { _, context -> AccountDetail in
-            let detail = try await kanava.accounts.detail(try accountID(context), for: context.principal())
+            let detail = try await kanava.accounts.detail(try context.accountID(), for: context.principal())
             return AccountDetail(account: detail.summary, members: detail.members)
         }
 
         channel.patch { request, context -> AccountResponse in
             let body = try await request.decodeJSON(AccountChange.self, limit: limit)
-            let account = try await kanava.accounts.update(try accountID(context), name: body.name, startDate: body.startDate, by: context.principal())
+            let account = try await kanava.accounts.update(try context.accountID(), name: body.name, startDate: body.startDate, by: context.principal())
             return AccountResponse(account: account)
         }
 
@@ -82,18 +82,18 @@ struct AccountRoutes {
 
         channel.post("members") { request, context -> EditedResponse<MemberResponse> in
             let body = try await request.decodeJSON(NewMember.self, limit: limit)
-            let member = try await kanava.accounts.addMember(try accountID(context), email: body.email, role: body.role, sites: body.sites ?? [], by: context.principal())
+            let member = try await kanava.accounts.addMember(try context.accountID(), email: body.email, role: body.role, sites: body.sites ?? [], by: context.principal())
             return EditedResponse(status: .created, response: MemberResponse(member: member))
         }
 
         channel.patch("members/:person") { request, context -> MemberResponse in
             let body = try await request.decodeJSON(RoleChange.self, limit: limit)
-            let member = try await kanava.accounts.changeRole(try accountID(context), person: try personID(context), role: body.role, by: context.principal())
+            let member = try await kanava.accounts.changeRole(try context.accountID(), person: try context.rowID("person"), role: body.role, by: context.principal())
             return MemberResponse(member: member)
         }
 
         channel.delete("members/:person") { _, context -> Response in
-            try await kanava.accounts.removeMember(try accountID(context), person: try personID(context), by: context.principal())
+            try await kanava.accounts.removeMember(try context.accountID(), person: try context.rowID("person"), by: context.principal())
             return Response(status: .noContent)
         }
 
@@ -107,18 +107,9 @@ struct AccountRoutes {
                 guard let limit = Int(value), (1...1000).contains(limit) else { throw KanavaError.invalid("limit", "must be 1–1000") }
                 return limit
             } ?? 100
-            let page = try await kanava.events.page(try accountID(context), after: after, limit: limit, for: context.principal())
+            let page = try await kanava.events.page(try context.accountID(), after: after, limit: limit, for: context.principal())
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                             body: .init(byteBuffer: ServerFrame.eventList(page.events, head: page.head)))
         }
-    }
-
-    private func accountID(_ context: KanavaRequestContext) throws -> AccountID {
-        try AccountID.parse(context.parameters.get("account") ?? "")
-    }
-
-    private func personID(_ context: KanavaRequestContext) throws -> PersonID {
-        guard let raw = context.parameters.get("person"), let id = Int64(raw) else { throw KanavaError.invalid("person", "must be a person id") }
-        return PersonID(id)
     }
 }

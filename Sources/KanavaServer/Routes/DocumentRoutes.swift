@@ -75,11 +75,11 @@ struct DocumentRoutes {
         let limit = kanava.config.limits.maxBodyBytes
 
         channel.get("sections/:section/documents") { _, context -> DocumentListResponse in
-            DocumentListResponse(try await documents.list(try accountID(context), section: sectionKey(context), for: context.principal()))
+            DocumentListResponse(try await documents.list(try context.accountID(), section: sectionKey(context), for: context.principal()))
         }
 
         channel.post("sections/:section/documents") { request, context -> EditedResponse<DocumentResponse> in
-            let account = try accountID(context), principal = try context.principal()
+            let account = try context.accountID(), principal = try context.principal()
             let detail: DocumentDetail
             if Self.isJSON(request) {
                 let body = try await request.decodeJSON(NewLink.self, limit: limit)
@@ -96,22 +96,22 @@ struct DocumentRoutes {
         }
 
         channel.get("documents/:document") { _, context -> DocumentResponse in
-            DocumentResponse(try await documents.detail(try accountID(context), document: documentID(context), for: context.principal()))
+            DocumentResponse(try await documents.detail(try context.accountID(), document: context.rowID("document"), for: context.principal()))
         }
 
         channel.patch("documents/:document") { request, context -> DocumentResponse in
             let body = try await request.decodeJSON(Change.self, limit: limit)
             let change = DocumentChange(title: body.title, status: body.status, validFrom: body.validFrom, validUntil: body.validUntil)
-            return DocumentResponse(try await documents.update(try accountID(context), document: documentID(context), change, by: context.principal()))
+            return DocumentResponse(try await documents.update(try context.accountID(), document: context.rowID("document"), change, by: context.principal()))
         }
 
         channel.delete("documents/:document") { _, context -> Response in
-            try await documents.remove(try accountID(context), document: documentID(context), by: context.principal())
+            try await documents.remove(try context.accountID(), document: context.rowID("document"), by: context.principal())
             return Response(status: .noContent)
         }
 
         channel.post("documents/:document/versions") { request, context -> EditedResponse<DocumentResponse> in
-            let account = try accountID(context), id = try documentID(context), principal = try context.principal()
+            let account = try context.accountID(), id: DocumentID = try context.rowID("document"), principal = try context.principal()
             let detail: DocumentDetail
             if Self.isJSON(request) {
                 let body = try await request.decodeJSON(NewLinkVersion.self, limit: limit)
@@ -128,7 +128,7 @@ struct DocumentRoutes {
             guard let raw = context.parameters.get("version"), let number = Int(raw), number >= 1 else {
                 throw KanavaError.invalid("version", "must be a version number")
             }
-            let download = try await documents.download(try accountID(context), document: documentID(context), version: number, for: context.principal())
+            let download = try await documents.download(try context.accountID(), document: context.rowID("document"), version: number, for: context.principal())
             let headers: HTTPFields = [
                 .contentType: download.contentType,
                 .contentDisposition: FileName.contentDisposition(download.fileName),
@@ -168,15 +168,6 @@ struct DocumentRoutes {
 
     private func sectionKey(_ context: KanavaRequestContext) -> String {
         context.parameters.get("section") ?? ""
-    }
-
-    private func documentID(_ context: KanavaRequestContext) throws -> DocumentID {
-        guard let raw = context.parameters.get("document"), let id = Int64(raw) else { throw KanavaError.invalid("document", "must be a document id") }
-        return DocumentID(id)
-    }
-
-    private func accountID(_ context: KanavaRequestContext) throws -> AccountID {
-        try AccountID.parse(context.parameters.get("account") ?? "")
     }
 }
 

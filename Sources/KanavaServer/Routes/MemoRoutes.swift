@@ -32,39 +32,30 @@ struct MemoRoutes {
         let limit = max(kanava.config.limits.maxBodyBytes, MemoService.maxBodyChars * 4 + 65_536)
 
         channel.get("memos") { _, context -> MemoListResponse in
-            let list = try await memos.list(try accountID(context), for: context.principal())
+            let list = try await memos.list(try context.accountID(), for: context.principal())
             return MemoListResponse(canEdit: list.canEdit, memos: list.memos)
         }
 
         channel.post("memos") { request, context -> EditedResponse<MemoResponse> in
             let body = try await request.decodeJSON(MemoBody.self, limit: limit)
-            let memo = try await memos.create(try accountID(context), body.input, by: context.principal())
+            let memo = try await memos.create(try context.accountID(), body.input, by: context.principal())
             return EditedResponse(status: .created, response: MemoResponse(memo: memo, canEdit: true))
         }
 
         channel.get("memos/:memo") { _, context -> MemoResponse in
-            let found = try await memos.memo(try accountID(context), try memoID(context), for: context.principal())
+            let found = try await memos.memo(try context.accountID(), try context.rowID("memo"), for: context.principal())
             return MemoResponse(memo: found.memo, canEdit: found.canEdit)
         }
 
         channel.patch("memos/:memo") { request, context -> MemoResponse in
             let body = try await request.decodeJSON(MemoBody.self, limit: limit)
-            let memo = try await memos.update(try accountID(context), try memoID(context), body.input, by: context.principal())
+            let memo = try await memos.update(try context.accountID(), try context.rowID("memo"), body.input, by: context.principal())
             return MemoResponse(memo: memo, canEdit: true)
         }
 
         channel.delete("memos/:memo") { _, context -> Response in
-            try await memos.delete(try accountID(context), try memoID(context), by: context.principal())
+            try await memos.delete(try context.accountID(), try context.rowID("memo"), by: context.principal())
             return Response(status: .noContent)
         }
-    }
-
-    private func memoID(_ context: KanavaRequestContext) throws -> MemoID {
-        guard let raw = context.parameters.get("memo"), let id = Int64(raw) else { throw KanavaError.invalid("memo", "must be a memo id") }
-        return MemoID(id)
-    }
-
-    private func accountID(_ context: KanavaRequestContext) throws -> AccountID {
-        try AccountID.parse(context.parameters.get("account") ?? "")
     }
 }

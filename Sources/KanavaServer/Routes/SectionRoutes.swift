@@ -42,28 +42,28 @@ struct SectionRoutes {
         let limit = kanava.config.limits.maxBodyBytes
 
         channel.get("sections") { _, context -> SectionList in
-            SectionList(sections: try await sections.list(try Self.account(context), for: context.principal()))
+            SectionList(sections: try await sections.list(try context.accountID(), for: context.principal()))
         }
         channel.post("sections") { request, context -> EditedResponse<SectionResponse> in
             let body = try await request.decodeJSON(NewSection.self, limit: limit)
-            let section = try await sections.addCustom(try Self.account(context), title: body.title, by: context.principal())
+            let section = try await sections.addCustom(try context.accountID(), title: body.title, by: context.principal())
             return EditedResponse(status: .created, response: SectionResponse(section: section))
         }
         channel.get("sections/:section") { _, context -> PageResponse in
-            PageResponse(page: try await sections.page(try Self.account(context), key: try Self.key(context), for: context.principal()))
+            PageResponse(page: try await sections.page(try context.accountID(), key: try Self.key(context), for: context.principal()))
         }
         channel.put("sections/:section") { request, context -> SectionResponse in
             let body = try await request.decodeJSON(Save.self, limit: limit)
-            let section = try await sections.save(try Self.account(context), key: try Self.key(context), body: body.body,
+            let section = try await sections.save(try context.accountID(), key: try Self.key(context), body: body.body,
                                                   baseRevision: body.baseRevision, by: context.principal())
             return SectionResponse(section: section)
         }
         channel.patch("sections/:section") { request, context -> SectionResponse in
             let body = try await request.decodeJSON(Use.self, limit: limit)
-            return SectionResponse(section: try await sections.setInUse(try Self.account(context), key: try Self.key(context), inUse: body.inUse, by: context.principal()))
+            return SectionResponse(section: try await sections.setInUse(try context.accountID(), key: try Self.key(context), inUse: body.inUse, by: context.principal()))
         }
         channel.get("sections/:section/revisions") { _, context -> RevisionList in
-            RevisionList(revisions: try await sections.history(try Self.account(context), key: try Self.key(context), for: context.principal()))
+            RevisionList(revisions: try await sections.history(try context.accountID(), key: try Self.key(context), for: context.principal()))
         }
         channel.get("sections/:section/diff") { request, context -> DiffResponse in
             func revision(_ name: String) throws -> Int {
@@ -73,21 +73,17 @@ struct SectionRoutes {
                 return value
             }
             let (from, to) = (try revision("from"), try revision("to"))
-            let lines = try await sections.diff(try Self.account(context), key: try Self.key(context), from: from, to: to, for: context.principal())
+            let lines = try await sections.diff(try context.accountID(), key: try Self.key(context), from: from, to: to, for: context.principal())
             return DiffResponse(from: from, to: to, lines: lines)
         }
         channel.post("sections/:section/confirm") { request, context -> Response in
             let body = try await request.decodeJSON(Confirm.self, limit: limit)
-            try await sections.confirm(try Self.account(context), key: try Self.key(context), revision: body.revision, by: context.principal())
+            try await sections.confirm(try context.accountID(), key: try Self.key(context), revision: body.revision, by: context.principal())
             return Response(status: .noContent)
         }
         channel.get("sections/:section/readers") { _, context -> ReadersResponse in
-            ReadersResponse(status: try await sections.readers(try Self.account(context), key: try Self.key(context), by: context.principal()))
+            ReadersResponse(status: try await sections.readers(try context.accountID(), key: try Self.key(context), by: context.principal()))
         }
-    }
-
-    private static func account(_ context: KanavaRequestContext) throws -> AccountID {
-        try AccountID.parse(context.parameters.get("account") ?? "")
     }
 
     private static func key(_ context: KanavaRequestContext) throws -> String {

@@ -3,6 +3,7 @@
 import { content } from '../content-api.js';
 import { el } from '../dom.js';
 import { currentLanguage, describeError, formatDate, formatDateTime, t } from '../i18n.js';
+import { showLoadError } from '../load-error.js';
 
 const ACCEPT = '.pdf,.png,.jpg,.jpeg,.gif,.webp,.docx,.xlsx,.pptx,.doc,.xls,.txt,.csv';
 const STATUS_BADGE = { in_force: 'badge-ok', draft: 'badge-warning', superseded: 'badge-neutral', expired: 'badge-neutral' };
@@ -178,9 +179,7 @@ export function createDocuments({ accountId, key }) {
       draw();
     } catch (error) {
       if (!alive || id !== loadId) return;
-      status.hidden = false;
-      status.replaceChildren(el('span', { class: 'load-error' }, describeError(error)), ' ',
-        el('button', { type: 'button', class: 'button small', onclick: load }, t('errors.retry')));
+      showLoadError(status, error, load);
     }
   }
 

@@ -4,6 +4,7 @@ import { content } from '../content-api.js';
 import { el, fill } from '../dom.js';
 import { describeError, formatDate, formatDateTime, t } from '../i18n.js';
 import { today } from './documents.js';
+import { showLoadError } from '../load-error.js';
 
 const splitNames = (text) => text.split(',').map((name) => name.trim()).filter(Boolean);
 
@@ -234,9 +235,7 @@ export function createMemos({ accountId }) {
       draw();
     } catch (error) {
       if (!alive || id !== loadId) return;
-      status.hidden = false;
-      status.replaceChildren(el('span', { class: 'load-error' }, describeError(error)), ' ',
-        el('button', { type: 'button', class: 'button small', onclick: load }, t('errors.retry')));
+      showLoadError(status, error, load);
     }
   }
 

@@ -4,6 +4,7 @@ import { content } from '../content-api.js';
 import { el } from '../dom.js';
 import { currentLanguage, describeError, t } from '../i18n.js';
 import { paths } from '../router.js';
+import { showLoadError } from '../load-error.js';
 
 // The section's title in the current language (the template's English title when there is one).
 export function sectionTitle(section) {
@@ -106,9 +107,7 @@ export function createToc({ accountId, onAdded }) {
       return sections;
     },
     showError(error, retry) {
-      status.hidden = false;
-      status.replaceChildren(el('span', { class: 'load-error' }, describeError(error)), ' ',
-        el('button', { type: 'button', class: 'button small', onclick: retry }, t('errors.retry')));
+      showLoadError(status, error, retry);
     },
     setSections(next, { canManage = false } = {}) {
       sections = next;

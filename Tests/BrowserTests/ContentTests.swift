@@ -71,10 +71,7 @@ struct ContentTests {
                 try await withBrowser(.desktop) { second in
                     let shell2 = ShellPage(browser: second, port: server.port)
                     let page2 = ContentPage(browser: second)
-                    try await shell2.open()
-                    try await shell2.waitForView("signin")
-                    try await shell2.signIn(supervisor.email, password: TestInstallation.password)
-                    try await shell2.waitForAccounts([Self.account])
+                    try await shell2.signInFromStart(supervisor.email, expecting: [Self.account])
                     let badge = try await second.find("#account-list [data-account-id=\"\(Self.account)\"] [data-open-must-reads]")
                     #expect(try await second.attribute("data-open-must-reads", of: badge) == "1")
                     #expect(try await second.text(of: badge) == "1 luettava")
@@ -324,10 +321,7 @@ struct ContentTests {
             try await withBrowser(.phone) { browser in
                 let shell = ShellPage(browser: browser, port: server.port)
                 let page = ContentPage(browser: browser)
-                try await shell.open()
-                try await shell.waitForView("signin")
-                try await shell.signIn(supervisor.email, password: TestInstallation.password)
-                try await shell.waitForAccounts([Self.account])
+                try await shell.signInFromStart(supervisor.email, expecting: [Self.account])
                 try await waitFor("the must-read badge") { try await browser.exists("[data-open-must-reads=\"1\"]") }
                 #expect(try await !shell.scrollsHorizontally(), "account list with a badge")
                 try await browser.saveScreenshot("content-phone-accounts")
@@ -406,10 +400,7 @@ struct ContentPage {
 
     /// Signs in and opens the test account's channel, at `section` when given.
     func signInAndOpen(_ shell: ShellPage, _ email: String, section: String? = nil) async throws {
-        try await shell.open()
-        try await shell.waitForView("signin")
-        try await shell.signIn(email, password: TestInstallation.password)
-        try await shell.waitForAccounts([ContentTests.account])
+        try await shell.signInFromStart(email, expecting: [ContentTests.account])
         if let section {
             try await browser.navigate(to: "http://127.0.0.1:\(shell.port)/#/accounts/\(ContentTests.account)/\(section)")
             try await shell.waitForChannel(titled: ContentTests.accountName)

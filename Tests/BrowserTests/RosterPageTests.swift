@@ -28,10 +28,7 @@ struct RosterPageTests {
             try await withBrowser(.desktop) { browser in
                 let shell = ShellPage(browser: browser, port: server.port)
                 let page = RosterPage(browser: browser)
-                try await shell.open()
-                try await shell.waitForView("signin")
-                try await shell.signIn(admin.email, password: TestInstallation.password)
-                try await shell.waitForView("accounts")
+                try await shell.signInFromStart(admin.email)
                 try await shell.waitForAccounts([])
 
                 try await browser.click(browser.find("#admin-roster-link"))
@@ -93,10 +90,7 @@ struct RosterPageTests {
             try await withBrowser(.desktop) { browser in
                 let shell = ShellPage(browser: browser, port: server.port)
                 let page = RosterPage(browser: browser)
-                try await shell.open()
-                try await shell.waitForView("signin")
-                try await shell.signIn(admin.email, password: TestInstallation.password)
-                try await shell.waitForAccounts(["A3001"])
+                try await shell.signInFromStart(admin.email, expecting: ["A3001"])
                 try await browser.click(browser.find("#admin-roster-link"))
                 try await shell.waitForView("roster")
                 try await waitFor("the history", read: { try await page.history().count }, until: { $0 == 1 })
@@ -230,10 +224,7 @@ struct RosterPageTests {
             try await withBrowser(.phone) { browser in
                 let shell = ShellPage(browser: browser, port: server.port)
                 let page = RosterPage(browser: browser)
-                try await shell.open()
-                try await shell.waitForView("signin")
-                try await shell.signIn(admin.email, password: TestInstallation.password)
-                try await shell.waitForAccounts(["A5001"])
+                try await shell.signInFromStart(admin.email, expecting: ["A5001"])
                 try await waitFor("the refused-sync banner") { try await browser.exists("#roster-refused-banner") }
                 #expect(try await !shell.scrollsHorizontally(), "account list with the banner")
                 try await browser.saveScreenshot("phone-accounts-roster-banner")

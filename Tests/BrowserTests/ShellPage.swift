@@ -29,6 +29,15 @@ struct ShellPage {
 
     // MARK: - Sign-in and header
 
+    /// Opens the shell, signs in with the test password, and waits for the account list (to show exactly
+    /// `accounts`, when given).
+    func signInFromStart(_ email: String, expecting accounts: [String]? = nil) async throws {
+        try await open()
+        try await waitForView("signin")
+        try await signIn(email, password: TestInstallation.password)
+        if let accounts { try await waitForAccounts(accounts) } else { try await waitForView("accounts") }
+    }
+
     /// Fills in the sign-in form and submits it.
     func signIn(_ email: String, password: String) async throws {
         let emailField = try await browser.find("#sign-in-email")

@@ -141,10 +141,7 @@ struct ShellTests {
 
             try await withBrowser(.desktop) { browser in
                 let shell = ShellPage(browser: browser, port: server.port)
-                try await shell.open()
-                try await shell.waitForView("signin")
-                try await shell.signIn(person.email, password: TestInstallation.password)
-                try await shell.waitForAccounts(["A3001"])
+                try await shell.signInFromStart(person.email, expecting: ["A3001"])
                 #expect(try await shell.accountNames() == [hostile])
                 #expect(try await browser.text(of: browser.find("#person-name")) == person.name)
 

@@ -19,10 +19,7 @@ struct TemplatePageTests {
 
             try await withBrowser(.desktop) { browser in
                 let shell = ShellPage(browser: browser, port: server.port)
-                try await shell.open()
-                try await shell.waitForView("signin")
-                try await shell.signIn(admin.email, password: TestInstallation.password)
-                try await shell.waitForView("accounts")
+                try await shell.signInFromStart(admin.email)
                 try await browser.click(browser.find("#admin-template-link"))
                 try await shell.waitForView("template")
                 try await waitFor("the drift list", read: {
@@ -36,10 +33,7 @@ struct TemplatePageTests {
             }
             try await withBrowser(.desktop) { browser in
                 let shell = ShellPage(browser: browser, port: server.port)
-                try await shell.open()
-                try await shell.waitForView("signin")
-                try await shell.signIn(supervisor.email, password: TestInstallation.password)
-                try await shell.waitForView("accounts")
+                try await shell.signInFromStart(supervisor.email)
                 #expect(try await browser.exists("#admin-template-link") == false)
                 try await browser.navigate(to: "http://127.0.0.1:\(server.port)/#/admin/template")
                 try await waitFor("the page to refuse") { try await browser.exists("#template-forbidden") }

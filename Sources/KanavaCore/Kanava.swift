@@ -20,6 +20,13 @@ public struct Kanava: Sendable {
     public let memos: MemoService
     public let templates: TemplateService
     public let sections: SectionService
+    public let chat: ChatService
+    public let notices: NoticeService
+    public let search: SearchService
+    /// Who is connected to this server (the WebSocket hub keeps it up to date).
+    public let presence: Presence
+    /// Reminds and escalates unacknowledged urgent notices (a service of `kanava serve`).
+    public let noticeFollowUp: NoticeFollowUp
     public let logger: Logger
 
     /// Opens the installation's SQLite database under `config.dataDir` (created if needed) and wires the services.
@@ -70,6 +77,16 @@ public struct Kanava: Sendable {
             files: try DocumentFiles(root: URL(fileURLWithPath: config.dataDir).appendingPathComponent("files", isDirectory: true), logger: logger),
             bus: bus, clock: clock, maxUploadBytes: config.limits.maxUploadBytes, maxNameChars: config.limits.maxNameChars, logger: logger
         )
+        let renderer = MarkdownRenderer()
+        chat = ChatService(store: store, access: access, bus: bus, clock: clock, renderer: renderer,
+                           maxMessageChars: config.chat.maxMessageChars, logger: logger)
+        notices = NoticeService(store: store, access: access, bus: bus, clock: clock, renderer: renderer,
+                                maxBodyChars: config.notices.maxBodyChars, maxTitleChars: config.limits.maxNameChars, logger: logger)
+        search = SearchService(store: store, access: access)
+        presence = Presence()
+        noticeFollowUp = NoticeFollowUp(store: store, bus: bus, clock: clock, presence: presence,
+                                        mail: config.smtp.host.isEmpty ? nil : NoticeMail(publicURL: config.server.publicUrl),
+                                        config: config.notices, logger: logger)
         memos = MemoService(store: store, access: access, sections: store, bus: bus, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)
     }
 }

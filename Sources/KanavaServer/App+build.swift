@@ -19,7 +19,7 @@ public enum KanavaServer {
         onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let config = kanava.config
-        let hub = Hub()
+        let hub = Hub(presence: kanava.presence)
         kanava.bus.addSink(hub)
         let origins = OriginPolicy(publicURL: config.server.publicUrl)
         let secureCookies = config.server.secureCookies || config.server.tls.enabled
@@ -42,6 +42,9 @@ public enum KanavaServer {
         SectionRoutes(kanava: kanava).addRoutes(to: channel)
         DocumentRoutes(kanava: kanava).addRoutes(to: channel)
         MemoRoutes(kanava: kanava).addRoutes(to: channel)
+        ChatRoutes(kanava: kanava).addRoutes(to: channel)
+        NoticeRoutes(kanava: kanava).addRoutes(to: api, channel: channel)
+        SearchRoutes(kanava: kanava).addRoutes(to: api)
         let admin = api.group("admin").add(middleware: AdminGuardMiddleware())
         AdminRosterRoutes(kanava: kanava).addRoutes(to: admin)
         AdminTemplateRoutes(kanava: kanava).addRoutes(to: admin)
@@ -61,6 +64,7 @@ public enum KanavaServer {
             kanava.bus,
             EventLogFollower(log: kanava.store, bus: kanava.bus, logger: kanava.logger),
             SessionSweeper(auth: kanava.auth, logger: kanava.logger),
+            kanava.noticeFollowUp,
         ]
         if !config.roster.path.isEmpty {
             services.append(RosterWatcher(path: config.roster.path, roster: kanava.roster, store: kanava.store,

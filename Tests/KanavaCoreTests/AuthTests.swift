@@ -126,10 +126,10 @@ import Testing
     @Test func restrictedItemsAreVisibleOnlyToTheirRolesAndAdmins() throws {
         let account = Account(id: try AccountID.parse("A1"), name: "x", startDate: nil, createdAt: Date())
         let billing: Set<ChannelRole> = [.accountDirector, .regionalDirector, .sales]
-        #expect(ChannelAccess(account: account, role: .sales, isAdmin: false).canSee(restrictedTo: billing))
-        #expect(!ChannelAccess(account: account, role: .supervisor, isAdmin: false).canSee(restrictedTo: billing))
-        #expect(ChannelAccess(account: account, role: nil, isAdmin: true).canSee(restrictedTo: billing))
-        #expect(ChannelAccess(account: account, role: .supervisor, isAdmin: false).canSee(restrictedTo: nil))
+        #expect(ChannelAccess(account: account, person: nil, role: .sales, isAdmin: false).canSee(restrictedTo: billing))
+        #expect(!ChannelAccess(account: account, person: nil, role: .supervisor, isAdmin: false).canSee(restrictedTo: billing))
+        #expect(ChannelAccess(account: account, person: nil, role: nil, isAdmin: true).canSee(restrictedTo: billing))
+        #expect(ChannelAccess(account: account, person: nil, role: .supervisor, isAdmin: false).canSee(restrictedTo: nil))
     }
 
     @Test func accountListIsInFinnishOrderAndShowsRoleDirectorAndCounts() async throws {

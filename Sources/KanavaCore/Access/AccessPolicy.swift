@@ -3,12 +3,15 @@ import Foundation
 /// What a principal may do in one channel.
 public struct ChannelAccess: Sendable {
     public var account: Account
+    /// The person acting; nil for the system.
+    public var person: PersonID?
     /// The principal's membership role; nil for an admin who is not a member.
     public var role: ChannelRole?
     public var isAdmin: Bool
 
-    public init(account: Account, role: ChannelRole?, isAdmin: Bool) {
+    public init(account: Account, person: PersonID?, role: ChannelRole?, isAdmin: Bool) {
         self.account = account
+        self.person = person
         self.role = role
         self.isAdmin = isAdmin
     }
@@ -19,6 +22,14 @@ public struct ChannelAccess: Sendable {
         if isAdmin { return true }
         return role.map(roles.contains) ?? false
     }
+
+    /// Whether an event is visible: its roles may see it, and a restricted event is also visible to the person
+    /// it is about (a member's own "ask the director" messages, their own acknowledgement).
+    public func canSee(_ event: StreamEvent) -> Bool {
+        canSee(restrictedTo: event.visibleTo) || (event.subject != nil && event.subject == person)
+    }
+
+    public var isDirector: Bool { role == .accountDirector }
 
     /// Directors and admins manage the channel (sections, notices, members added by hand).
     public var canManage: Bool { isAdmin || role == .accountDirector }
@@ -39,11 +50,11 @@ public struct AccessPolicy: Sendable {
         guard let found = try await store.account(account) else { throw KanavaError.notFound("channel \(account)") }
         switch principal {
         case .system:
-            return ChannelAccess(account: found, role: nil, isAdmin: true)
+            return ChannelAccess(account: found, person: nil, role: nil, isAdmin: true)
         case .person(let person):
             let membership = try await store.membership(of: person.id, in: account)
             guard membership != nil || person.isAdmin else { throw KanavaError.notFound("channel \(account)") }
-            return ChannelAccess(account: found, role: membership?.role, isAdmin: person.isAdmin)
+            return ChannelAccess(account: found, person: person.id, role: membership?.role, isAdmin: person.isAdmin)
         }
     }
 

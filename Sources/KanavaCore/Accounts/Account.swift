@@ -125,6 +125,10 @@ public struct AccountSummary: Codable, Sendable, Hashable {
     public var head: Int64
     /// Must-read sections the viewer has not yet confirmed.
     public var openMustReads = 0
+    /// Chat messages the viewer has not read (not their own).
+    public var unread = 0
+    /// Urgent notices in force the viewer has not acknowledged.
+    public var openNotices = 0
 
     public init(id: AccountID, name: String, startDate: LocalDate?, role: ChannelRole?, director: PersonRef?, memberCount: Int, head: Int64) {
         self.id = id

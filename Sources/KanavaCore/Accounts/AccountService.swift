@@ -16,7 +16,14 @@ public struct AccountService: Sendable {
         var summaries = try await store.accountSummaries(viewer: principal.person?.id, membershipsOnly: !principal.isAdmin)
         if let person = principal.person {
             let open = try await store.openMustReads(for: person.id)
-            for index in summaries.indices { summaries[index].openMustReads = open[summaries[index].id] ?? 0 }
+            let unread = try await store.unreadCounts(for: person.id)
+            let notices = Dictionary(grouping: try await store.openNotices(for: person.id, at: clock.now()), by: \.account)
+            for index in summaries.indices {
+                let id = summaries[index].id
+                summaries[index].openMustReads = open[id] ?? 0
+                summaries[index].unread = unread[id] ?? 0
+                summaries[index].openNotices = notices[id]?.count ?? 0
+            }
         }
         return FinnishCollation.sorted(summaries, by: \.name)
     }

@@ -10,6 +10,8 @@ public struct KanavaConfig: Codable, Sendable, Equatable {
     public var auth = Auth()
     public var limits = Limits()
     public var smtp = SMTP()
+    public var chat = Chat()
+    public var notices = Notices()
     public var roster = Roster()
     public var templates = Templates()
     public var metrics = Metrics()
@@ -78,6 +80,25 @@ public struct KanavaConfig: Codable, Sendable, Equatable {
         public init() {}
     }
 
+    public struct Chat: Codable, Sendable, Equatable {
+        /// The longest message, in characters.
+        public var maxMessageChars = 4_000
+        public init() {}
+    }
+
+    public struct Notices: Codable, Sendable, Equatable {
+        /// Members who have not acknowledged an urgent notice are reminded this often.
+        public var remindEveryMinutes = 60.0
+        /// After this long unacknowledged (from the notice, or from joining later), a member is escalated to
+        /// the regional directors of their cities, and the sender is told.
+        public var escalateAfterMinutes = 240.0
+        /// How often the reminder and escalation check runs.
+        public var checkSeconds = 30.0
+        /// The longest notice text, in characters.
+        public var maxBodyChars = 10_000
+        public init() {}
+    }
+
     public struct Roster: Codable, Sendable, Equatable {
         /// A roster file to watch and sync; empty: no watching.
         public var path = ""
@@ -127,6 +148,11 @@ public struct KanavaConfig: Codable, Sendable, Equatable {
         try require(limits.maxResumeEvents > 0, "limits.max_resume_events", "must be positive")
         try require((1...3600).contains(limits.wsPingSeconds), "limits.ws_ping_seconds", "must be 1–3600")
         try require((1...65535).contains(smtp.port), "smtp.port", "must be 1–65535")
+        try require((1...100_000).contains(chat.maxMessageChars), "chat.max_message_chars", "must be 1–100000")
+        try require(notices.remindEveryMinutes > 0, "notices.remind_every_minutes", "must be positive")
+        try require(notices.escalateAfterMinutes > 0, "notices.escalate_after_minutes", "must be positive")
+        try require(notices.checkSeconds > 0, "notices.check_seconds", "must be positive")
+        try require((1...100_000).contains(notices.maxBodyChars), "notices.max_body_chars", "must be 1–100000")
         try require(roster.pollSeconds > 0, "roster.poll_seconds", "must be positive")
         try require(roster.maxBytes > 0, "roster.max_bytes", "must be positive")
         try require((0...1).contains(roster.removalGuardShare), "roster.removal_guard_share", "must be 0–1")

@@ -10,7 +10,7 @@ public struct EventService: Sendable {
         let access = try await access.channel(channel, for: principal)
         let head = try await store.head(of: channel)
         let events = try await store.events(in: channel, after: after, limit: limit)
-        return (events.filter { access.canSee(restrictedTo: $0.visibleTo) }, head)
+        return (events.filter { access.canSee($0) }, head)
     }
 
     /// What a (re)subscribing client missed.
@@ -30,6 +30,6 @@ public struct EventService: Sendable {
         guard let after, after <= head else { return Backlog(events: [], last: head, reset: after != nil) }
         let missed = try await store.events(in: channel, after: after, limit: limit + 1)
         guard missed.count <= limit else { return Backlog(events: [], last: head, reset: true) }
-        return Backlog(events: missed.filter { access.canSee(restrictedTo: $0.visibleTo) }, last: missed.last?.seq ?? after, reset: false)
+        return Backlog(events: missed.filter { access.canSee($0) }, last: missed.last?.seq ?? after, reset: false)
     }
 }

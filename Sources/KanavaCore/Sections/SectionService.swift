@@ -104,7 +104,7 @@ public struct SectionService: Sendable {
         let confirmations = try await store.confirmations(of: key, in: account)
         var status = MustReadStatus(revision: section.revision, confirmed: [], pending: [])
         for member in try await store.members(of: account) {
-            let memberAccess = ChannelAccess(account: access.account, role: member.role, isAdmin: false)
+            let memberAccess = ChannelAccess(account: access.account, person: member.person.id, role: member.role, isAdmin: false)
             guard section.info.isVisible(to: memberAccess) else { continue }
             if let confirmation = confirmations[member.person.id], confirmation.revision == section.revision, section.revision > 0 {
                 status.confirmed.append(.init(person: member.person, at: confirmation.at))

@@ -73,7 +73,7 @@ final class ClientConnection: Sendable {
             var last = backlog.last
             for event in backlog.events { enqueue(ServerFrame.event(event), &state) }
             for (event, frame) in buffered where event.seq > last {
-                if access.canSee(restrictedTo: event.visibleTo) { enqueue(frame, &state) }
+                if access.canSee(event) { enqueue(frame, &state) }
                 last = event.seq
             }
             subscription.access = access
@@ -97,7 +97,7 @@ final class ClientConnection: Sendable {
     /// An event of a channel this socket is subscribed to; `frame` is the shared serialised form.
     func deliver(_ event: StreamEvent, frame: ByteBuffer) {
         state.withLock { state in
-            guard var subscription = state.subscriptions[event.channel] else { return }
+            guard state.closed == nil, var subscription = state.subscriptions[event.channel] else { return }
             switch subscription.phase {
             case .catchingUp(var buffered):
                 guard buffered.count < maxBufferedEvents else { return close(.slowConsumer, &state) }
@@ -105,7 +105,7 @@ final class ClientConnection: Sendable {
                 subscription.phase = .catchingUp(buffered)
             case .live(let last):
                 guard event.seq > last else { return }
-                if subscription.access?.canSee(restrictedTo: event.visibleTo) == true { enqueue(frame, &state) }
+                if subscription.access?.canSee(event) == true { enqueue(frame, &state) }
                 subscription.phase = .live(last: event.seq)
             }
             state.subscriptions[event.channel] = subscription
@@ -130,8 +130,9 @@ final class ClientConnection: Sendable {
 
     private func close(_ reason: CloseReason, _ state: inout State) {
         guard state.closed == nil else { return }
+        // Subscriptions stay listed until the hub unregisters the connection, so it can unindex them; nothing
+        // more is queued once closed.
         state.closed = reason
-        state.subscriptions.removeAll()
         outbox.finish()
     }
 

@@ -103,6 +103,11 @@ enum ClientRequest {
     case subscribe(id: String, channels: [SubscribeBody.Channel])
     case unsubscribe(id: String, channels: [String])
     case ping(id: String)
+    case send(id: String, channel: AccountID, draft: MessageDraft)
+    case edit(id: String, channel: AccountID, message: MessageID, body: String)
+    case delete(id: String, channel: AccountID, message: MessageID)
+    case read(id: String, channel: AccountID, upTo: MessageID)
+    case ack(id: String, channel: AccountID, notice: NoticeID)
 
     static let maxIDLength = 64
     static let maxChannelsPerRequest = 500
@@ -135,6 +140,50 @@ enum ClientRequest {
         var type: String
         var id: String
         enum CodingKeys: String, CodingKey, CaseIterable { case type, id }
+    }
+
+    struct SendBody: JSONBody {
+        var type: String
+        var id: String
+        var channel: String
+        var clientId: String
+        var body: String
+        var threadRoot: Int64?
+        var privateWith: Int64?
+        enum CodingKeys: String, CodingKey, CaseIterable { case type, id, channel, clientId, body, threadRoot, privateWith }
+    }
+
+    struct EditBody: JSONBody {
+        var type: String
+        var id: String
+        var channel: String
+        var message: Int64
+        var body: String
+        enum CodingKeys: String, CodingKey, CaseIterable { case type, id, channel, message, body }
+    }
+
+    struct DeleteBody: JSONBody {
+        var type: String
+        var id: String
+        var channel: String
+        var message: Int64
+        enum CodingKeys: String, CodingKey, CaseIterable { case type, id, channel, message }
+    }
+
+    struct ReadBody: JSONBody {
+        var type: String
+        var id: String
+        var channel: String
+        var upTo: Int64
+        enum CodingKeys: String, CodingKey, CaseIterable { case type, id, channel, upTo }
+    }
+
+    struct AckBody: JSONBody {
+        var type: String
+        var id: String
+        var channel: String
+        var notice: Int64
+        enum CodingKeys: String, CodingKey, CaseIterable { case type, id, channel, notice }
     }
 
     /// A frame that could not be read, with its request id when that much could be.
@@ -176,6 +225,24 @@ enum ClientRequest {
             case "ping":
                 _ = try JSONInput.decode(PingBody.self, from: data)
                 return .success(.ping(id: id))
+            case "send":
+                let body = try JSONInput.decode(SendBody.self, from: data)
+                // A client id is required here: over a socket a retry after a reconnect is the normal case.
+                let draft = MessageDraft(clientId: body.clientId, body: body.body, threadRoot: body.threadRoot.map { MessageID($0) },
+                                         privateWith: body.privateWith.map { PersonID($0) })
+                return .success(.send(id: id, channel: try AccountID.parse(body.channel, field: "channel"), draft: draft))
+            case "edit":
+                let body = try JSONInput.decode(EditBody.self, from: data)
+                return .success(.edit(id: id, channel: try AccountID.parse(body.channel, field: "channel"), message: MessageID(body.message), body: body.body))
+            case "delete":
+                let body = try JSONInput.decode(DeleteBody.self, from: data)
+                return .success(.delete(id: id, channel: try AccountID.parse(body.channel, field: "channel"), message: MessageID(body.message)))
+            case "read":
+                let body = try JSONInput.decode(ReadBody.self, from: data)
+                return .success(.read(id: id, channel: try AccountID.parse(body.channel, field: "channel"), upTo: MessageID(body.upTo)))
+            case "ack":
+                let body = try JSONInput.decode(AckBody.self, from: data)
+                return .success(.ack(id: id, channel: try AccountID.parse(body.channel, field: "channel"), notice: NoticeID(body.notice)))
             default:
                 return .failure(Failure(id: id, error: KanavaError(.badRequest, "unknown frame type '\(envelope.type.prefix(40))'")))
             }

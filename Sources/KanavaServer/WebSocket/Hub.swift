@@ -19,6 +19,11 @@ final class Hub: EventSink {
 
     private let state = Mutex(State())
     private let openSockets = Gauge(label: "kanava_websocket_connections")
+    private let presence: Presence
+
+    init(presence: Presence) {
+        self.presence = presence
+    }
 
     var connectionCount: Int { state.withLock { $0.connections.count } }
 
@@ -31,6 +36,7 @@ final class Hub: EventSink {
             state.byPerson[person.id, default: []].insert(connection.id)
             return connection
         }
+        presence.connected(person.id)
         openSockets.record(connectionCount)
         return connection
     }
@@ -42,6 +48,7 @@ final class Hub: EventSink {
             if state.byPerson[connection.person.id]?.isEmpty == true { state.byPerson[connection.person.id] = nil }
             for channel in connection.subscribedChannels { Self.removeIndex(connection.id, channel, &state) }
         }
+        presence.disconnected(connection.person.id)
         openSockets.record(connectionCount)
     }
 

@@ -87,6 +87,17 @@ struct SocketSession {
             var results: [SubscribeResult] = []
             for request in channels { results.append(await subscribe(request, connection)) }
             connection.send(ServerFrame.reply(id: id, result: SubscribeReply(channels: results)))
+        case .success(.send(let id, let channel, let draft)):
+            // The reply goes out only after the message is committed: "ok" means it is stored.
+            await answer(id, connection) { try await kanava.chat.send(channel, draft, by: principal) }
+        case .success(.edit(let id, let channel, let message, let body)):
+            await answer(id, connection) { MessageReply(message: try await kanava.chat.edit(channel, message, body: body, by: principal)) }
+        case .success(.delete(let id, let channel, let message)):
+            await answer(id, connection) { try await kanava.chat.delete(channel, message, by: principal); return ServerFrame.Empty() }
+        case .success(.read(let id, let channel, let upTo)):
+            await answer(id, connection) { try await kanava.chat.markRead(channel, upTo: upTo, by: principal); return ServerFrame.Empty() }
+        case .success(.ack(let id, let channel, let notice)):
+            await answer(id, connection) { try await kanava.notices.acknowledge(channel, notice, by: principal) }
         case .success(.unsubscribe(let id, let channels)):
             for raw in channels {
                 guard let channel = AccountID(rawValue: raw) else { continue }
@@ -95,6 +106,21 @@ struct SocketSession {
             }
             connection.send(ServerFrame.reply(id: id, result: ServerFrame.Empty()))
         }
+    }
+
+    private var principal: Principal { .person(identity.person) }
+
+    /// Runs a request and replies with its result or its error.
+    private func answer(_ id: String, _ connection: ClientConnection, _ work: () async throws -> some Encodable) async {
+        do {
+            connection.send(ServerFrame.reply(id: id, result: try await work()))
+        } catch {
+            connection.send(ServerFrame.reply(id: id, error: Self.kanavaError(error)))
+        }
+    }
+
+    struct MessageReply: Encodable {
+        var message: Message
     }
 
     /// Application-level ping: answers, and ends the socket if the session has ended meanwhile.

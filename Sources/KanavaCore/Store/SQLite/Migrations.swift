@@ -138,6 +138,7 @@ enum Migrations {
                 """)
         }
         migrator.registerMigration("v4-documents-memos", migrate: DocumentsMemosMigration.v4)
+        migrator.registerMigration("v5-chat-notices-search", migrate: ChatMigration.v5)
         return migrator
     }
 }

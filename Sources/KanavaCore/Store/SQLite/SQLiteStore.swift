@@ -20,6 +20,7 @@ public final class SQLiteStore: Sendable {
         configuration.prepareDatabase { db in
             // FULL: a commit is on disk before the client hears "ok", also across power loss.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            db.add(function: SearchQuery.wordPrefixFunction)
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         try Migrations.migrator.migrate(pool)

@@ -1,0 +1,26 @@
+import Foundation
+import Hummingbird
+import KanavaCore
+
+/// `GET /api/search?q=…&account=…&limit=…`: sections and messages the viewer may see.
+struct SearchRoutes {
+    let kanava: Kanava
+
+    struct SearchResponse: ResponseEncodable {
+        var results: SearchResults
+    }
+
+    func addRoutes(to api: RouterGroup<KanavaRequestContext>) {
+        let search = kanava.search
+        api.get("search") { request, context -> SearchResponse in
+            let query = request.uri.queryParameters
+            guard let text = query["q"] else { throw KanavaError.invalid("q", "is required") }
+            let account = try query["account"].map { try AccountID.parse(String($0), field: "account") }
+            let limit = try query["limit"].map { raw -> Int in
+                guard let limit = Int(raw) else { throw KanavaError.invalid("limit", "must be a whole number") }
+                return limit
+            } ?? 20
+            return SearchResponse(results: try await search.search(String(text), in: account, limit: limit, for: context.principal()))
+        }
+    }
+}

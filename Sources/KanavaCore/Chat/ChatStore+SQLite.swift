@@ -130,7 +130,7 @@ extension SQLiteStore: ChatStore {
             let rows = try Row.fetchAll(db, sql: """
                 SELECT me.account_id, (
                     SELECT COUNT(*) FROM message m
-                    WHERE m.account_id = me.account_id AND m.id > COALESCE(r.last_read_id, 0) AND m.created_at > me.joined_at
+                    WHERE m.account_id = me.account_id AND m.id > COALESCE(r.last_read_id, 0) AND m.created_at >= me.joined_at
                       AND m.deleted_at IS NULL AND m.author_id IS NOT ?1
                       AND (m.private_with IS NULL OR m.private_with = ?1 OR me.role = 'account_director')
                 ) AS unread

@@ -58,7 +58,9 @@ public func withInstallation<T>(
     defer { try? FileManager.default.removeItem(at: directory) }
     var config = TestInstallation.config(directory: directory)
     configure(&config)
-    let clock = ManualClock(Date())
+    // Whole seconds: the database keeps milliseconds, so a sub-millisecond start would make "exactly an hour
+    // later" a hair short of an hour when read back.
+    let clock = ManualClock(Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)))
     var logger = Logger(label: "kanava-test")
     logger.logLevel = .warning
     let kanava = try await Kanava.open(config: config, clock: clock, logger: logger)

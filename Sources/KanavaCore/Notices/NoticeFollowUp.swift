@@ -38,6 +38,7 @@ public struct NoticeFollowUp: Service {
         public var remindedLive = 0
         public var remindedByMail = 0
         public var escalated = 0
+        public init() {}
     }
 
     public func run() async throws {

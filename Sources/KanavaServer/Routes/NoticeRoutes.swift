@@ -11,7 +11,7 @@ struct NoticeRoutes {
         var priority: String
         var title: String
         var body: String
-        var expiresAt: Date?
+        var expiresAt: String?
         enum CodingKeys: String, CodingKey, CaseIterable { case clientId, priority, title, body, expiresAt }
     }
 
@@ -47,7 +47,13 @@ struct NoticeRoutes {
 
         channel.post("notices") { request, context -> EditedResponse<NoticeResponse> in
             let body = try await request.decodeJSON(PostBody.self, limit: limit)
-            let draft = NoticeDraft(clientId: body.clientId, priority: body.priority, title: body.title, body: body.body, expiresAt: body.expiresAt)
+            let expiresAt = try body.expiresAt.map { text -> Date in
+                guard let date = try? Date(text, strategy: .iso8601) else {
+                    throw KanavaError.invalid("expiresAt", "must be an ISO 8601 time such as 2026-12-01T12:00:00Z")
+                }
+                return date
+            }
+            let draft = NoticeDraft(clientId: body.clientId, priority: body.priority, title: body.title, body: body.body, expiresAt: expiresAt)
             let posted = try await notices.post(try context.accountID(), draft, by: context.principal())
             return EditedResponse(status: posted.duplicate ? .ok : .created, response: NoticeResponse(notice: posted.notice))
         }

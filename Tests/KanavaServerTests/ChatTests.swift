@@ -357,4 +357,28 @@ import Testing
             for client in [healthy, writer] { await client.close() }
         }
     }
+
+    @Test func searchAndHistoryQueriesNeverFailWithA500() async throws {
+        try await withServer { server in
+            try await setUp(server)
+            let ville = try await server.signedIn("ville@example.fi")
+            _ = try await ville.request(.post, "/api/accounts/A1/messages", json: ["body": "Avaimet \"lukossa\" NEAR(ovi)"])
+            for query in ["%22", "NEAR(", "%22lukossa", "*", "lukossa*", "a%20OR%20b", "%22%22%22", "ovi)%20AND%20(", "%E2%80%9C", "%00"] {
+                let response = try await ville.get("/api/search?q=\(query)")
+                #expect(response.status == .ok || response.status == .badRequest, "\(query): \(response.status) \(response.text)")
+                if response.status == .badRequest { #expect(response.errorCode == "invalid_input", "\(query)") }
+            }
+            let hits = try await ville.get("/api/search?q=%22lukossa").json()
+            #expect((hits.value("results", "messages") as? [Any])?.count == 1)
+            for path in ["/api/search", "/api/search?q=x&limit=abc", "/api/search?q=x&limit=0", "/api/search?q=x&account=..%2F",
+                         "/api/accounts/A1/messages?before=abc", "/api/accounts/A1/messages?limit=1000", "/api/accounts/A1/messages/abc/thread",
+                         "/api/accounts/A1/conversations/abc"] {
+                let response = try await ville.get(path)
+                #expect(response.status == .badRequest, "\(path): \(response.status) \(response.text)")
+            }
+            #expect(try await ville.get("/api/accounts/A1/messages/999/thread").status == .notFound)
+            #expect(try await ville.request(.post, "/api/accounts/A1/messages", json: ["body": "x", "extra": 1]).status == .badRequest)
+            #expect(try await ville.request(.post, "/api/accounts/A1/read", json: ["upTo": "x"]).status == .badRequest)
+        }
+    }
 }

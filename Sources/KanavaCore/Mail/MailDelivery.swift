@@ -59,7 +59,7 @@ public struct MailDelivery: Service {
             } catch {
                 let attempt = queued.attempts + 1
                 let transient = (error as? any MailTransportFailure)?.isTransient ?? true
-                let retryAt = transient && attempt < Self.maxAttempts ? clock.now().addingTimeInterval(Self.backOff(attempt: attempt)) : nil
+                let retryAt = transient && attempt < Self.maxAttempts ? clock.now().addingTimeInterval(Self.backOffSeconds(attempt: attempt)) : nil
                 try await outbox.markMailFailed(queued.id, error: "\(error)", retryAt: retryAt, at: clock.now())
                 if retryAt == nil {
                     logger.error("mail given up", metadata: ["mail": "\(queued.id)", "purpose": "\(queued.mail.purpose)", "attempts": "\(attempt)", "error": "\(error)"])
@@ -72,7 +72,7 @@ public struct MailDelivery: Service {
     }
 
     /// Seconds to wait after the given failed attempt: 60 · 2^(attempt−1), at most an hour.
-    static func backOff(attempt: Int) -> TimeInterval {
+    public static func backOffSeconds(attempt: Int) -> TimeInterval {
         min(3600, 60 * pow(2, Double(max(0, attempt - 1))))
     }
 }

@@ -23,6 +23,14 @@ public struct FollowUpRecord: Sendable {
     public var escalated: [PersonID]
     public var mails: [OutgoingMail]
     public var events: [EventDraft]
+
+    public init(notice: NoticeID, reminded: [PersonID], escalated: [PersonID], mails: [OutgoingMail], events: [EventDraft]) {
+        self.notice = notice
+        self.reminded = reminded
+        self.escalated = escalated
+        self.mails = mails
+        self.events = events
+    }
 }
 
 public protocol NoticeStore: Sendable {

@@ -20,8 +20,11 @@ public struct MentionFinder: Sendable {
         while let at = folded[index...].firstIndex(of: "@") {
             let start = folded.index(after: at)
             let rest = folded[start...]
-            if let match = names.first(where: { !$0.folded.isEmpty && rest.hasPrefix($0.folded) && Self.endsWord(rest.dropFirst($0.folded.count)) }) {
-                if seen.insert(match.person.id).inserted { found.append(match.person) }
+            // The longest name that fits; namesakes are all mentioned (nobody can tell them apart by name).
+            if let longest = names.first(where: { !$0.folded.isEmpty && rest.hasPrefix($0.folded) && Self.endsWord(rest.dropFirst($0.folded.count)) }) {
+                for match in names where match.folded == longest.folded && seen.insert(match.person.id).inserted {
+                    found.append(match.person)
+                }
             }
             index = start
         }

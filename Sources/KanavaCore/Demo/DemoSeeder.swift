@@ -76,7 +76,20 @@ public struct DemoSeeder: Sendable {
         for id in ["A10003", "A10004"] {
             _ = try await kanava.accounts.addMember(try AccountID.parse(id), email: supervisor2, role: "supervisor", sites: ["\(id) Oulu 2"], by: system)
         }
+        try await seedChat(first, director: director, supervisor: supervisor)
         return credentials
+    }
+
+    /// A short conversation, a thread and an urgent notice waiting for the supervisor's acknowledgement.
+    private func seedChat(_ account: AccountID, director: String, supervisor: String) async throws {
+        guard let director = try await kanava.store.person(email: director), let supervisor = try await kanava.store.person(email: supervisor) else { return }
+        let welcome = try await kanava.chat.send(account, MessageDraft(clientId: nil, body: "Tervetuloa kanavalle! Kysykää täällä, niin vastaus jää kaikille näkyviin."), by: .person(director))
+        _ = try await kanava.chat.send(account, MessageDraft(clientId: nil, body: "Kiitos! Missä Tampereen kohteen avaimet säilytetään?"), by: .person(supervisor))
+        _ = try await kanava.chat.send(account, MessageDraft(clientId: nil, body: "Vahtimestarilla, kuittausta vastaan.", threadRoot: welcome.message.id), by: .person(director))
+        _ = try await kanava.notices.post(account, NoticeDraft(
+            clientId: nil, priority: "urgent", title: "Vesikatko Tampereen kohteessa",
+            body: "Vesi on poikki torstaina klo 8–12. Siirrä **märkätilojen siivous** iltapäivään ja kuittaa tämä tiedote.",
+            expiresAt: nil), by: .person(director))
     }
 
     /// 16 characters from an alphabet without look-alikes (no 0/O, 1/l/I).

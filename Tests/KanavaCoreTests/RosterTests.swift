@@ -99,6 +99,27 @@ private extension TestInstallation {
         }
     }
 
+    @Test func aSupervisorWhoArrivesByRosterOwesTheUrgentNoticesInForceAndTheOneWhoLeftNoLonger() async throws {
+        try await withInstallation { t in
+            _ = try await t.sync(csv(base))
+            let a2 = try AccountID.parse("A2")
+            let jaana = try #require(try await t.store.person(email: "jaana@yritys.example"))
+            let riikka = try #require(try await t.store.person(email: "riikka@yritys.example"))
+            let notice = try await t.kanava.notices.post(a2, NoticeDraft(clientId: nil, priority: "urgent", title: "Avainten vaihto", body: "Kuittaa.", expiresAt: nil),
+                                                         by: .person(jaana)).notice
+            #expect(try await t.store.openNotices(for: riikka.id, at: t.clock.now()).map(\.id) == [notice.id])
+
+            var next = base
+            next[4] = "A2;Zeta Oy;Zeta Vaasa 1;Vaasa;olli@yritys.example;Olli Uusi;supervisor"
+            _ = try await t.sync(csv(next))
+            let olli = try #require(try await t.store.person(email: "olli@yritys.example"))
+            #expect(try await t.store.openNotices(for: olli.id, at: t.clock.now()).map(\.id) == [notice.id])
+            #expect(try await t.store.openNotices(for: riikka.id, at: t.clock.now()).isEmpty)
+            let status = try await t.kanava.notices.status(a2, notice.id, for: .person(jaana))
+            #expect(status.pending.map(\.person.email) == ["olli@yritys.example"])
+        }
+    }
+
     @Test func roleChangesRenamesNewAccountsAndManualMembers() async throws {
         try await withInstallation { t in
             _ = try await t.sync(csv(base))

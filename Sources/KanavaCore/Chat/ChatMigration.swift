@@ -123,21 +123,21 @@ enum ChatMigration {
                 INSERT INTO message_search(message_search, rowid, body) VALUES ('delete', old.id, old.body);
             END;
 
-            -- One row per section: its title and current text.
+            -- One row per section that has text: its title and current text. Sections nobody has written in are
+            -- left out (every channel has the same titles; finding 100 empty "Sopimukset" helps nobody).
             CREATE VIRTUAL TABLE section_search USING fts5(
                 account_id UNINDEXED, key UNINDEXED, title, body, tokenize='unicode61 remove_diacritics 2'
             );
             INSERT INTO section_search (account_id, key, title, body)
-                SELECT s.account_id, s.key, s.title, COALESCE(r.body, '') FROM section s
-                LEFT JOIN section_revision r ON r.account_id = s.account_id AND r.key = s.key AND r.revision = s.revision;
-            CREATE TRIGGER section_search_insert AFTER INSERT ON section BEGIN
-                INSERT INTO section_search (account_id, key, title, body) VALUES (new.account_id, new.key, new.title, '');
+                SELECT s.account_id, s.key, s.title, r.body FROM section s
+                JOIN section_revision r ON r.account_id = s.account_id AND r.key = s.key AND r.revision = s.revision;
+            CREATE TRIGGER section_search_revision AFTER INSERT ON section_revision BEGIN
+                DELETE FROM section_search WHERE account_id = new.account_id AND key = new.key;
+                INSERT INTO section_search (account_id, key, title, body)
+                    SELECT new.account_id, new.key, s.title, new.body FROM section s WHERE s.account_id = new.account_id AND s.key = new.key;
             END;
             CREATE TRIGGER section_search_title AFTER UPDATE OF title ON section BEGIN
                 UPDATE section_search SET title = new.title WHERE account_id = new.account_id AND key = new.key;
-            END;
-            CREATE TRIGGER section_search_revision AFTER INSERT ON section_revision BEGIN
-                UPDATE section_search SET body = new.body WHERE account_id = new.account_id AND key = new.key;
             END;
             CREATE TRIGGER section_search_delete AFTER DELETE ON section BEGIN
                 DELETE FROM section_search WHERE account_id = old.account_id AND key = old.key;

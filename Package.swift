@@ -12,6 +12,7 @@ let package = Package(
         .executable(name: "kanava", targets: ["kanava"]),
         .library(name: "KanavaCore", targets: ["KanavaCore"]),
         .library(name: "KanavaServer", targets: ["KanavaServer"]),
+        .library(name: "KanavaMail", targets: ["KanavaMail"]),
     ],
     dependencies: [
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", exact: "2.28.1"),
@@ -22,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", exact: "1.16.2"),
         .package(url: "https://github.com/apple/swift-metrics.git", exact: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", exact: "3.12.3"),
+        .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", exact: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", exact: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", exact: "2.13.0"),
@@ -61,6 +63,18 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // An SMTP client on SwiftNIO for outgoing e-mail: MIME rendering, STARTTLS or implicit TLS, AUTH.
+        .target(
+            name: "KanavaMail",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "kanava",
             dependencies: [
@@ -94,6 +108,18 @@ let package = Package(
                 "KanavaCore", "KanavaServer", "KanavaTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Talks to a real SMTP server (Python's aiosmtpd, Tests/Support/smtp_sink.py) on loopback.
+        .testTarget(
+            name: "KanavaMailTests",
+            dependencies: [
+                "KanavaMail",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),

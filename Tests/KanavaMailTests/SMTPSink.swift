@@ -1,0 +1,297 @@
+import Foundation
+
+/// A real SMTP server on loopback for tests: `Tests/Support/smtp_sink.py` (Python's aiosmtpd) as a child
+/// process, recording each message it accepts.
+///
+/// ```swift
+/// try await SMTPSink.run(.init(rejectRecipients: ["nobody@example.fi"])) { sink in
+///     … send to 127.0.0.1:sink.port …
+///     let messages = try await sink.waitForMessages(count: 1)
+/// }
+/// ```
+///
+/// If aiosmtpd is not importable, it is installed once into `.build/pydeps` of this package (pip, PyPI);
+/// if that fails too, starting a sink throws, so a test fails rather than skips. Foundation only, so that it
+/// can move to shared test support as it is.
+public struct SMTPSink: Sendable {
+    /// How the sink behaves.
+    public struct Options: Sendable {
+        /// Offer and require STARTTLS with this certificate and key (PEM files).
+        public var startTLS: (certificate: String, key: String)?
+        /// Speak TLS from the first byte with this certificate and key.
+        public var implicitTLS: (certificate: String, key: String)?
+        /// Require AUTH with these credentials (over TLS when the sink has TLS).
+        public var auth: (username: String, password: String)?
+        /// AUTH mechanisms not to offer, such as "PLAIN".
+        public var authExclude: [String]
+        /// Recipients answered with 550.
+        public var rejectRecipients: [String]
+
+        public init(
+            startTLS: (certificate: String, key: String)? = nil, implicitTLS: (certificate: String, key: String)? = nil,
+            auth: (username: String, password: String)? = nil, authExclude: [String] = [], rejectRecipients: [String] = []
+        ) {
+            self.startTLS = startTLS
+            self.implicitTLS = implicitTLS
+            self.auth = auth
+            self.authExclude = authExclude
+            self.rejectRecipients = rejectRecipients
+        }
+
+        fileprivate var arguments: [String] {
+            var arguments: [String] = []
+            if let startTLS { arguments += ["--starttls", startTLS.certificate, startTLS.key] }
+            if let implicitTLS { arguments += ["--tls", implicitTLS.certificate, implicitTLS.key] }
+            if let auth { arguments += ["--auth", "\(auth.username):\(auth.password)"] }
+            for mechanism in authExclude { arguments += ["--auth-exclude", mechanism] }
+            for address in rejectRecipients { arguments += ["--reject-rcpt", address] }
+            return arguments
+        }
+    }
+
+    /// One message as the sink received and decoded it.
+    public struct Message: Decodable, Sendable {
+        public var mailFrom: String
+        public var rcptTos: [String]
+        /// The Subject header, decoded.
+        public var subject: String?
+        /// The text/plain part, decoded, with LF line ends.
+        public var text: String?
+        /// The text/html part, decoded, with LF line ends; nil if there is none.
+        public var html: String?
+        /// The header fields, decoded (the last one of a repeated name).
+        public var headers: [String: String]
+        /// The message as it came over the wire, after DATA's dot-unstuffing.
+        public var raw: String
+        /// Whether the message came over TLS.
+        public var tls: Bool
+        /// Who had authenticated, if anyone.
+        public var authUser: String?
+    }
+
+    /// The loopback port the sink listens on (127.0.0.1).
+    public let port: Int
+    private let process: Process
+    private let exited: AsyncStream<Void>
+    /// Kept open: the sink exits when it is closed, also if this test process dies.
+    private let stdin: Pipe
+    private let directory: URL
+
+    private var outputFile: URL { directory.appendingPathComponent("messages.jsonl") }
+    private var errorFile: URL { directory.appendingPathComponent("stderr.txt") }
+
+    /// Starts a sink, runs `body` with it, and stops it, also when `body` throws.
+    public static func run<T>(_ options: Options = Options(), _ body: (SMTPSink) async throws -> T) async throws -> T {
+        let sink = try await start(options)
+        do {
+            let result = try await body(sink)
+            await sink.stop()
+            return result
+        } catch {
+            await sink.stop()
+            throw error
+        }
+    }
+
+    /// Starts a sink and returns once it listens. Call ``stop()`` when done.
+    public static func start(_ options: Options = Options()) async throws -> SMTPSink {
+        let pythonPath = try await PythonDependencies.aiosmtpd.value
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kanava-smtp-sink-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", scriptPath, "--port", "0", "--out", directory.appendingPathComponent("messages.jsonl").path]
+            + options.arguments
+        if let pythonPath {
+            process.environment = ProcessInfo.processInfo.environment.merging(["PYTHONPATH": pythonPath]) { $1 }
+        }
+        let stdin = Pipe(), stdout = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        _ = FileManager.default.createFile(atPath: directory.appendingPathComponent("stderr.txt").path, contents: nil)
+        process.standardError = try FileHandle(forWritingTo: directory.appendingPathComponent("stderr.txt"))
+        let (exited, exit) = AsyncStream.makeStream(of: Void.self)
+        process.terminationHandler = { _ in exit.finish() }
+        let lines = firstLine(of: stdout.fileHandleForReading)
+        do {
+            try process.run()
+        } catch {
+            try? FileManager.default.removeItem(at: directory)
+            throw SMTPSinkError("could not start python3 for the SMTP sink: \(error)")
+        }
+
+        let starting = SMTPSink(port: 0, process: process, exited: exited, stdin: stdin, directory: directory)
+        do {
+            let line = try await withDeadline(.seconds(30), "the SMTP sink to announce its port") { await lines.first { _ in true } }
+            guard let line, line.hasPrefix("PORT "), let port = Int(line.dropFirst(5)) else {
+                throw SMTPSinkError("the SMTP sink did not start: \(starting.standardError())")
+            }
+            return SMTPSink(port: port, process: process, exited: exited, stdin: stdin, directory: directory)
+        } catch {
+            await starting.stop()
+            throw error
+        }
+    }
+
+    private init(port: Int, process: Process, exited: AsyncStream<Void>, stdin: Pipe, directory: URL) {
+        self.port = port
+        self.process = process
+        self.exited = exited
+        self.stdin = stdin
+        self.directory = directory
+    }
+
+    /// The messages received so far, oldest first.
+    public func messages() throws -> [Message] {
+        guard let data = FileManager.default.contents(atPath: outputFile.path) else { return [] }
+        // Only whole lines: the last piece is empty, or a line still being written.
+        let lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).dropLast()
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        return try lines.map { try decoder.decode(Message.self, from: Data($0)) }
+    }
+
+    /// Polls until at least `count` messages have arrived and returns them; throws after `timeout`.
+    public func waitForMessages(count: Int, timeout: Duration = .seconds(10)) async throws -> [Message] {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let messages = try messages()
+            if messages.count >= count { return messages }
+            guard ContinuousClock.now < deadline else {
+                throw SMTPSinkError("waited \(timeout) for \(count) message(s), got \(messages.count); sink stderr: \(standardError())")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    /// Stops the sink (SIGTERM, then SIGKILL if it lingers), waits for it to exit and removes its files.
+    public func stop() async {
+        try? stdin.fileHandleForWriting.close()
+        if process.isRunning { process.terminate() }
+        let pid = process.processIdentifier
+        let killer = Task {
+            try await Task.sleep(for: .seconds(5))
+            kill(pid, SIGKILL)
+        }
+        for await _ in exited {}
+        killer.cancel()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// What the sink wrote to stderr, for failure messages.
+    public func standardError() -> String {
+        (try? String(contentsOf: errorFile, encoding: .utf8)) ?? ""
+    }
+
+    /// `Tests/Support/smtp_sink.py` of this package.
+    static let scriptPath = packageRoot.appendingPathComponent("Tests/Support/smtp_sink.py").path
+
+    /// This package's root: two levels above this file.
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    /// A stream with at most one element: the first line the child writes to `handle`, if any.
+    private static func firstLine(of handle: FileHandle) -> AsyncStream<String> {
+        let (lines, continuation) = AsyncStream.makeStream(of: String.self)
+        let buffer = FirstLineBuffer()
+        handle.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+                continuation.finish()
+            } else if let line = buffer.appendAndTakeLine(data) {
+                continuation.yield(line)
+                continuation.finish()
+            }
+        }
+        return lines
+    }
+}
+
+/// Finding or installing aiosmtpd, once per test process.
+enum PythonDependencies {
+    /// The PYTHONPATH that makes `import aiosmtpd` work: nil if it works as it is, else `.build/pydeps`.
+    static let aiosmtpd = Task<String?, any Error> {
+        if try await canImport(pythonPath: nil) { return nil }
+        let target = SMTPSink.packageRoot.appendingPathComponent(".build/pydeps")
+        if try await canImport(pythonPath: target.path) { return target.path }
+
+        // Install beside the target and rename into place, so that a concurrent test process never sees
+        // a half-installed directory; if another process got there first, its copy is used.
+        let staging = target.deletingLastPathComponent().appendingPathComponent("pydeps-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: staging) }
+        let (status, output) = try await run(["python3", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
+                                              "--target", staging.path, "aiosmtpd"], pythonPath: nil)
+        guard status == 0 else {
+            throw SMTPSinkError("aiosmtpd is not installed and `pip install --target \(staging.path) aiosmtpd` failed (exit \(status)): \(output)")
+        }
+        if rename(staging.path, target.path) != 0 && !FileManager.default.fileExists(atPath: target.path) {
+            throw SMTPSinkError("could not move aiosmtpd into \(target.path): errno \(errno)")
+        }
+        guard try await canImport(pythonPath: target.path) else {
+            throw SMTPSinkError("aiosmtpd was installed into \(target.path) but `import aiosmtpd` still fails")
+        }
+        return target.path
+    }
+
+    private static func canImport(pythonPath: String?) async throws -> Bool {
+        try await run(["python3", "-c", "import aiosmtpd"], pythonPath: pythonPath).status == 0
+    }
+
+    /// Runs a command found on PATH and returns its exit status and combined output.
+    private static func run(_ arguments: [String], pythonPath: String?) async throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = arguments
+        if let pythonPath {
+            process.environment = ProcessInfo.processInfo.environment.merging(["PYTHONPATH": pythonPath]) { $1 }
+        }
+        let output = FileManager.default.temporaryDirectory.appendingPathComponent("kanava-pip-\(UUID().uuidString).txt")
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        defer { try? FileManager.default.removeItem(at: output) }
+        let handle = try FileHandle(forWritingTo: output)
+        defer { try? handle.close() }
+        process.standardOutput = handle
+        process.standardError = handle
+        process.standardInput = FileHandle.nullDevice
+        let (exited, exit) = AsyncStream.makeStream(of: Void.self)
+        process.terminationHandler = { _ in exit.finish() }
+        try process.run()
+        for await _ in exited {}
+        return (process.terminationStatus, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
+    }
+}
+
+/// Bytes read from a pipe until the first newline; used from the pipe's reading thread.
+private final class FirstLineBuffer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+
+    /// Appends `chunk`; returns the first line once it is complete (and only then).
+    func appendAndTakeLine(_ chunk: Data) -> String? {
+        lock.withLock {
+            data.append(chunk)
+            guard let newline = data.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+            return String(decoding: data[..<newline], as: UTF8.self)
+        }
+    }
+}
+
+public struct SMTPSinkError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// `body`'s result, or an error naming `what` if it takes longer than `limit`.
+func withDeadline<T: Sendable>(_ limit: Duration, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await Task.sleep(for: limit)
+            throw SMTPSinkError("timed out after \(limit) waiting for \(what)")
+        }
+        defer { group.cancelAll() }
+        guard let result = try await group.next() else { throw CancellationError() }
+        return result
+    }
+}

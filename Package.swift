@@ -36,7 +36,9 @@ let package = Package(
         .target(
             name: "KanavaCore",
             dependencies: [
+                "KanavaMail",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CSV", package: "CSV.swift"),
@@ -92,6 +94,7 @@ let package = Package(
                 "KanavaServer",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Tests/KanavaTestSupport",
@@ -115,6 +118,7 @@ let package = Package(
         .testTarget(
             name: "KanavaMailTests",
             dependencies: [
+                "KanavaTestSupport",
                 "KanavaMail",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),

@@ -27,6 +27,8 @@ public struct Kanava: Sendable {
     public let presence: Presence
     /// Reminds and escalates unacknowledged urgent notices (a service of `kanava serve`).
     public let noticeFollowUp: NoticeFollowUp
+    /// Sends the mail outbox through SMTP (a service of `kanava serve`); nil when `smtp.host` is empty.
+    public let mailDelivery: MailDelivery?
     public let logger: Logger
 
     /// Opens the installation's SQLite database under `config.dataDir` (created if needed) and wires the services.
@@ -85,8 +87,11 @@ public struct Kanava: Sendable {
         search = SearchService(store: store, access: access)
         presence = Presence()
         noticeFollowUp = NoticeFollowUp(store: store, bus: bus, clock: clock, presence: presence,
-                                        mail: config.smtp.host.isEmpty ? nil : NoticeMail(publicURL: config.server.publicUrl),
+                                        mail: config.smtp.enabled ? NoticeMail(publicURL: config.server.publicUrl) : nil,
                                         config: config.notices, logger: logger)
+        mailDelivery = config.smtp.enabled
+            ? MailDelivery(outbox: store, transport: try SMTPTransport(config: config.smtp, logger: logger), clock: clock, logger: logger)
+            : nil
         memos = MemoService(store: store, access: access, sections: store, bus: bus, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)
     }
 }

@@ -66,6 +66,7 @@ public enum KanavaServer {
             SessionSweeper(auth: kanava.auth, logger: kanava.logger),
             kanava.noticeFollowUp,
         ]
+        if let mail = kanava.mailDelivery { services.append(mail) }
         if !config.roster.path.isEmpty {
             services.append(RosterWatcher(path: config.roster.path, roster: kanava.roster, store: kanava.store,
                                           interval: .seconds(config.roster.pollSeconds), logger: kanava.logger))

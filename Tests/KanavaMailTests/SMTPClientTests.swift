@@ -1,3 +1,4 @@
+import KanavaTestSupport
 import Foundation
 import KanavaMail
 import NIOSSL

@@ -222,4 +222,64 @@ import Testing
             #expect(try await server.kanava.noticeFollowUp.round().escalated == 1)
         }
     }
+
+    @Test func aReminderReachesAnOfflineMemberByMailOverSTARTTLS() async throws {
+        try await TestCertificate.with { certificate in
+            try await SMTPSink.run(.init(startTLS: certificate.files, auth: ("kanava", "salainen"))) { sink in
+                try await withServer(configure: {
+                    $0.smtp.host = "127.0.0.1"
+                    $0.smtp.port = sink.port
+                    $0.smtp.security = "starttls"
+                    $0.smtp.caCertificate = certificate.certificatePath
+                    $0.smtp.username = "kanava"
+                    $0.smtp.password = "salainen"
+                    $0.smtp.sender = "kanava@example.fi"
+                    $0.server.publicUrl = "https://kanava.example.fi"
+                }) { server in
+                    try await setUp(server)
+                    let director = try await server.signedIn("johtaja@example.fi")
+                    let id = try await post(director)
+                    for email in ["ville@example.fi", "tampere@example.fi", "oulu@example.fi"] {
+                        _ = try await server.signedIn(email).request(.post, "/api/accounts/A1/notices/\(id)/ack")
+                    }
+                    server.clock.advance(by: 3600)
+                    #expect(try await server.kanava.noticeFollowUp.round().remindedByMail == 1)
+
+                    // The server's mail service sends it within a few seconds.
+                    let mails = try await sink.waitForMessages(count: 1)
+                    let mail = try #require(mails.first)
+                    #expect(mail.rcptTos == ["eino@example.fi"])
+                    #expect(mail.tls)
+                    #expect(mail.authUser == "kanava")
+                    #expect(mail.subject == "Kuittaa tiedote: Vesikatko")
+                    #expect(mail.text?.contains("Vesi poikki klo 12–14.") == true)
+                    #expect(mail.text?.contains("https://kanava.example.fi/#/accounts/A1/notices/\(id)") == true)
+                    #expect(mail.html?.contains("<strong>Kuittaa.</strong>") == true)
+                    #expect(mail.headers["To"]?.contains("Eino Öhman") == true)
+                    #expect(try await server.kanava.store.pendingMailCount() == 0)
+                }
+            }
+        }
+    }
+
+    @Test func aDeadMailServerHoldsUpNeitherChatNorNoticesAndItsMailWaitsForARetry() async throws {
+        try await withServer(configure: {
+            $0.smtp.host = "127.0.0.1"
+            $0.smtp.port = 9  // nothing listens on discard here
+            $0.smtp.security = "none"
+            $0.smtp.sender = "kanava@example.fi"
+        }) { server in
+            try await setUp(server)
+            let director = try await server.signedIn("johtaja@example.fi")
+            _ = try await post(director)
+            server.clock.advance(by: 3600)
+            #expect(try await server.kanava.noticeFollowUp.round().remindedByMail == 4)
+            let delivery = try #require(server.kanava.mailDelivery)
+            #expect(try await delivery.deliverDue() == 0)
+            // Still queued for a later attempt, and chat goes on.
+            #expect(try await server.kanava.store.pendingMailCount() == 4)
+            let posted = try await director.request(.post, "/api/accounts/A1/messages", json: ["body": "Sähköposti ei kulje, mutta tämä kulkee."])
+            #expect(posted.status == .created)
+        }
+    }
 }

@@ -71,12 +71,18 @@ public struct KanavaConfig: Codable, Sendable, Equatable {
     }
 
     public struct SMTP: Codable, Sendable, Equatable {
+        /// Empty: no e-mail (reminders reach connected members only).
         public var host = ""
         public var port = 587
-        public var starttls = true
+        /// `starttls` (port 587), `tls` (implicit TLS, port 465) or `none` (loopback relays only).
+        public var security = "starttls"
+        /// A PEM file of the CA to trust for the mail server instead of the system's roots (an internal CA).
+        public var caCertificate = ""
         public var username = ""
         public var password = ""
+        /// The From address, e.g. `kanava@yritys.fi`.
         public var sender = ""
+        public var enabled: Bool { !host.isEmpty }
         public init() {}
     }
 
@@ -148,6 +154,8 @@ public struct KanavaConfig: Codable, Sendable, Equatable {
         try require(limits.maxResumeEvents > 0, "limits.max_resume_events", "must be positive")
         try require((1...3600).contains(limits.wsPingSeconds), "limits.ws_ping_seconds", "must be 1–3600")
         try require((1...65535).contains(smtp.port), "smtp.port", "must be 1–65535")
+        try require(["starttls", "tls", "none"].contains(smtp.security), "smtp.security", "must be starttls, tls or none")
+        try require(!smtp.enabled || (try? EmailAddress.validate(smtp.sender)) != nil, "smtp.sender", "must be an e-mail address when smtp.host is set")
         try require((1...100_000).contains(chat.maxMessageChars), "chat.max_message_chars", "must be 1–100000")
         try require(notices.remindEveryMinutes > 0, "notices.remind_every_minutes", "must be positive")
         try require(notices.escalateAfterMinutes > 0, "notices.escalate_after_minutes", "must be positive")

@@ -283,7 +283,7 @@ public struct SMTPSinkError: Error, CustomStringConvertible {
 }
 
 /// `body`'s result, or an error naming `what` if it takes longer than `limit`.
-func withDeadline<T: Sendable>(_ limit: Duration, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+public func withDeadline<T: Sendable>(_ limit: Duration, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
     try await withThrowingTaskGroup(of: T.self) { group in
         group.addTask { try await body() }
         group.addTask {

@@ -3,13 +3,13 @@ import NIOSSL
 
 /// A throwaway self-signed certificate for `localhost` and `127.0.0.1`, made with openssl in a temporary
 /// directory, and a client TLS configuration that trusts exactly it (verification stays on).
-struct TestCertificate: Sendable {
-    let directory: URL
-    var certificatePath: String { directory.appendingPathComponent("cert.pem").path }
-    var keyPath: String { directory.appendingPathComponent("key.pem").path }
+public struct TestCertificate: Sendable {
+    public let directory: URL
+    public var certificatePath: String { directory.appendingPathComponent("cert.pem").path }
+    public var keyPath: String { directory.appendingPathComponent("key.pem").path }
 
     /// Makes a certificate, runs `body` with it and removes the files afterwards.
-    static func with<T>(_ body: (TestCertificate) async throws -> T) async throws -> T {
+    public static func with<T>(_ body: (TestCertificate) async throws -> T) async throws -> T {
         let certificate = try make()
         defer { try? FileManager.default.removeItem(at: certificate.directory) }
         return try await body(certificate)
@@ -36,10 +36,10 @@ struct TestCertificate: Sendable {
     }
 
     /// The sink's certificate and key, for ``SMTPSink/Options``.
-    var files: (certificate: String, key: String) { (certificatePath, keyPath) }
+    public var files: (certificate: String, key: String) { (certificatePath, keyPath) }
 
     /// A client configuration whose only trusted root is this certificate.
-    func clientConfiguration() throws -> TLSConfiguration {
+    public func clientConfiguration() throws -> TLSConfiguration {
         var configuration = TLSConfiguration.makeClientConfiguration()
         configuration.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(certificatePath))
         return configuration

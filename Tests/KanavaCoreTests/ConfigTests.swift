@@ -24,12 +24,17 @@ import Testing
             limits:
               max_ws_frame_bytes: 32768
             """
-        let config = try ConfigLoader(environment: ["KANAVA_SERVER_PORT": "9100", "KANAVA_SMTP_HOST": "mail.example"]).load(yaml: yaml)
+        let config = try ConfigLoader(environment: ["KANAVA_SERVER_PORT": "9100", "KANAVA_SMTP_HOST": "mail.example", "KANAVA_SMTP_SENDER": "kanava@example.fi"]).load(yaml: yaml)
         #expect(config.server.port == 9100)
         #expect(config.server.publicUrl == "https://kanava.example.fi")
         #expect(config.limits.maxWsFrameBytes == 32768)
         #expect(config.smtp.host == "mail.example")
         #expect(config.auth.bcryptCost == 12)
+        // Mail without a sender, or with an unknown security mode, stops start-up.
+        #expect(throws: ConfigError.self) { try ConfigLoader(environment: ["KANAVA_SMTP_HOST": "mail.example"]).load(yaml: yaml) }
+        #expect(throws: ConfigError.self) {
+            try ConfigLoader(environment: ["KANAVA_SMTP_HOST": "m", "KANAVA_SMTP_SENDER": "k@example.fi", "KANAVA_SMTP_SECURITY": "ssl"]).load(yaml: yaml)
+        }
     }
 
     @Test func unknownKeyNamesKeyAndLine() {

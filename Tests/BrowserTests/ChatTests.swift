@@ -77,6 +77,14 @@ struct ChatTests {
                     try await browser.exists("#account-list [data-account-id=\"\(Self.account)\"] [data-open-notices=\"1\"]")
                 }
                 try await browser.saveScreenshot("chat-desktop-supervisor-banner")
+
+                // An hour later the supervisor, still connected, is reminded: the notice flashes and is read out.
+                server.clock.advance(by: 61 * 60)
+                _ = try await server.kanava.noticeFollowUp.round()
+                try await waitFor("the reminder") { try await browser.exists("\(banner).is-reminded") }
+                try await waitFor("the reminder read out") {
+                    try await browser.text(of: browser.find("#urgent-announcer")).contains("Vesivahinko Tampereella")
+                }
                 try await page.click("\(banner) [data-action=\"ack\"]")
                 try await waitFor("the banner gone") { try await !browser.exists(banner) }
                 #expect(try await !browser.isDisplayed(browser.find("#urgent-banner")))
@@ -91,6 +99,15 @@ struct ChatTests {
                 #expect(try await browser.exists("\(item) .notice-counts[data-acknowledged=\"1\"]"))
                 #expect(try await browser.text(of: browser.find("\(status) .ack-summary")).contains("50"))
                 #expect(try await browser.executeScript("return window.__notReloaded === true", as: Bool.self))
+
+                // Four hours on, the regional director who has not acknowledged is escalated (to nobody: no regional
+                // director covers him), which the director is told under the notice and in the list.
+                server.clock.advance(by: 240 * 60)
+                _ = try await server.kanava.noticeFollowUp.round()
+                try await waitFor("the escalation") { try await browser.text(of: browser.find("\(item) .notice-escalation")).contains(people.regional.name) }
+                try await waitFor("escalated in the list") {
+                    try await browser.text(of: browser.find("\(status) li[data-person-id=\"\(people.regional.id)\"]")).contains("eskaloitu")
+                }
                 #expect(try await !director.scrollsHorizontally())
                 try await browser.saveScreenshot("chat-desktop-director-acknowledged")
 
@@ -224,10 +241,68 @@ struct ChatTests {
         }
     }
 
+    @Test func aMessageWhoseAnswerIsLostIsSentAgainWithTheSameClientIdAndStoredOnce() async throws {
+        try await withServer { server in
+            let people = try await Self.setUp(server)
+            try await withBrowser(.desktop) { browser in
+                let shell = ShellPage(browser: browser, port: server.port)
+                let page = ChatPage(browser: browser)
+                try await shell.signInFromStart(people.supervisor.email, expecting: [Self.account])
+                try await browser.navigate(to: shell.url("#/accounts/\(Self.account)/chat"))
+                try await waitFor("the chat") { try await browser.exists("#composer-chat-input") }
+                try await shell.waitForConnection("online")
+
+                // Text over the limit is refused before it is sent.
+                _ = try await browser.executeScript("""
+                    const input = document.querySelector('#composer-chat-input');
+                    input.value = 'a'.repeat(4001);
+                    input.dispatchEvent(new Event('input'));
+                    return true;
+                    """, as: Bool.self)
+                try await browser.sendKeys(Key.enter, to: browser.find("#composer-chat-input"))
+                try await waitFor("the refusal") { try await browser.text(of: browser.find("#composer-chat-error")).contains("4001") }
+                #expect(try await !browser.exists("#chat-pane .is-pending"))
+                try await browser.clear(browser.find("#composer-chat-input"))
+
+                // The socket closes right after the first send frame: its answer is lost. Every send frame's
+                // clientId is noted.
+                _ = try await browser.executeScript("""
+                    window.__clientIds = [];
+                    const send = WebSocket.prototype.send;
+                    let dropped = false;
+                    WebSocket.prototype.send = function (data) {
+                      const frame = JSON.parse(data);
+                      send.call(this, data);
+                      if (frame.type !== 'send') return;
+                      window.__clientIds.push(frame.clientId);
+                      if (!dropped) {
+                        dropped = true;
+                        this.close();
+                      }
+                    };
+                    return true;
+                    """, as: Bool.self)
+                let text = "Avain on vartiossa, lokero 12."
+                try await page.send(text)
+                let id = try await page.waitForMessage(containing: text)
+                try await waitFor("no longer pending") { try await !browser.exists("#chat-pane .is-pending") }
+                let clientIds = try await browser.executeScript("return window.__clientIds", as: [String].self)
+                #expect(clientIds.count == 2, "sent again after the reconnection")
+                #expect(Set(clientIds).count == 1, "with the same clientId")
+                #expect(try await browser.findAll("#chat-pane .message[data-message-id=\"\(id)\"]").count == 1)
+                let stored = try await server.kanava.chat.history(try AccountID.parse(Self.account), .channel, before: nil, limit: 50,
+                                                                  for: .person(people.supervisor))
+                #expect(stored.messages.filter { $0.body == text }.count == 1)
+                #expect(stored.messages.first?.clientId == clientIds.first)
+            }
+        }
+    }
+
     @Test func searchAndPhone() async throws {
         try await withServer { server in
             let people = try await Self.setUp(server)
             let id = try AccountID.parse(Self.account)
+            server.clock.advance(by: 1) // written after the supervisor joined: unread for him
             let sent = try await server.kanava.chat.send(id, MessageDraft(clientId: nil, body: "Eino Mäkinen tulee tarkastukseen torstaina."),
                                                          by: .person(people.director))
             _ = try await server.kanava.notices.post(id, NoticeDraft(clientId: nil, priority: "urgent", title: "Palohälytin testataan",
@@ -237,6 +312,8 @@ struct ChatTests {
                 let shell = ShellPage(browser: browser, port: server.port)
                 let page = ChatPage(browser: browser)
                 try await shell.signInFromStart(people.supervisor.email, expecting: [Self.account])
+                let unread = "#account-list [data-account-id=\"\(Self.account)\"] [data-unread=\"1\"]"
+                try await waitFor("one unread message") { try await browser.exists(unread) }
 
                 // The banner is there on the account list, on a phone, and its button can be pressed.
                 let banner = "#urgent-banner [data-notice-id]"
@@ -291,6 +368,11 @@ struct ChatTests {
                 try await waitFor("the notice, acknowledged") { try await browser.exists("#notice-list .notice-acknowledged") }
                 #expect(try await !shell.scrollsHorizontally(), "notices")
                 try await browser.saveScreenshot("chat-phone-notices")
+
+                // The chat was read: nothing unread on the account list.
+                try await page.click("#back-to-accounts")
+                try await shell.waitForAccounts([Self.account])
+                try await waitFor("nothing unread") { try await !browser.exists("#account-list [data-unread]") }
             }
         }
     }

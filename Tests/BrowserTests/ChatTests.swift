@@ -373,6 +373,24 @@ struct ChatTests {
                 try await page.click("#back-to-accounts")
                 try await shell.waitForAccounts([Self.account])
                 try await waitFor("nothing unread") { try await !browser.exists("#account-list [data-unread]") }
+
+                // 360 px wide, with a new urgent notice arriving live: nothing scrolls sideways.
+                try await browser.emulatePhone(width: 360, height: 740)
+                _ = try await server.kanava.notices.post(id, NoticeDraft(clientId: nil, priority: "urgent", title: "Huoltokatko lauantaina klo 8–12",
+                                                                          body: "Vesi on poikki.", expiresAt: nil), by: .person(people.director))
+                try await waitFor("the new banner") { try await browser.exists(banner) }
+                #expect(try await !shell.scrollsHorizontally(), "360 px: account list with the banner")
+                try await browser.navigate(to: shell.url("#/accounts/\(Self.account)/chat"))
+                try await waitFor("the chat at 360 px") { try await shell.isDisplayed("#composer-chat-input") }
+                #expect(try await page.isInViewport("#composer-chat-send"))
+                #expect(try await !shell.scrollsHorizontally(), "360 px: chat")
+                try await browser.saveScreenshot("chat-phone-360-chat")
+                try await page.click(".live-link[data-part=\"notices\"]")
+                try await waitFor("the notices at 360 px") { try await browser.findAll("#notice-list [data-notice-id]").count == 2 }
+                #expect(try await !shell.scrollsHorizontally(), "360 px: notices")
+                try await browser.navigate(to: shell.url("#/search?q=makinen"))
+                try await waitFor("results at 360 px") { try await browser.exists(hit) }
+                #expect(try await !shell.scrollsHorizontally(), "360 px: search")
             }
         }
     }

@@ -52,6 +52,22 @@ struct WebDriver: Sendable {
         var message: String
     }
 
+    /// Emulates a phone screen of `width`×`height` CSS pixels (e.g. 360 px, narrower than ``Screen/phone``), through
+    /// chromedriver's DevTools pass-through.
+    func emulatePhone(width: Int, height: Int) async throws {
+        struct Metrics: Encodable {
+            var width: Int
+            var height: Int
+            var deviceScaleFactor = 3.0
+            var mobile = true
+        }
+        struct Command: Encodable {
+            var cmd = "Emulation.setDeviceMetricsOverride"
+            var params: Metrics
+        }
+        let _: Ignored = try await post("goog/cdp/execute", Command(params: Metrics(width: width, height: height)))
+    }
+
     // MARK: - Windows
 
     /// The handle of the window commands go to.

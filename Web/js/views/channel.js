@@ -159,10 +159,8 @@ export function renderChannel(root, { person, route }) {
     if (!section) document.title = `${next.name} – Kanava`;
     accountInfo.replaceChildren(overview(next), memberList(members));
     livePane.setAccount(next, members);
-    askSlot.replaceChildren(next.role != null && next.role !== 'account_director'
-      ? el('a', { id: 'ask-director', class: 'button ask-button', href: paths.ask(accountId) }, t('channel.askDirector'))
-      : '');
     const manage = next.role === 'account_director' || person.globalRole === 'admin';
+    askSlot.replaceChildren(manage ? '' : el('a', { id: 'ask-director', class: 'button ask-button', href: paths.ask(accountId) }, t('channel.askDirector')));
     const changed = manage !== canManage;
     canManage = manage;
     // A new role changes what the section shows (editing, readers); an open editor is left alone.

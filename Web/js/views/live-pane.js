@@ -23,12 +23,12 @@ export function createLivePane({ accountId, person, isShown }) {
   let view = null;
 
   const canManage = () => account.role === 'account_director' || person.globalRole === 'admin';
-  const isDirector = () => account.role === 'account_director';
   const memberName = (id) => members.find((member) => member.person.id === id)?.person.name ?? t('questions.someone');
 
-  // The part actually shown: a director has no one to ask, and only the director and admins see the questions.
+  // The part actually shown: the director and admins answer (their "ask" is the questions), and only they see the
+  // questions.
   function effectivePart() {
-    if (route.part === 'ask' && isDirector()) return 'questions';
+    if (route.part === 'ask' && canManage()) return 'questions';
     if (route.part === 'questions' && !canManage()) return 'ask';
     return route.part;
   }

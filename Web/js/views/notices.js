@@ -87,7 +87,7 @@ export function createNotices({ accountId, person, canManage, isMember, heading 
         validity(notice),
       ].filter(Boolean).join(' · ')),
       serverHtml('div', { class: 'notice-body prose' }, notice.html),
-      urgent && notice.acknowledged != null && el('p', {
+      canManage && urgent && notice.acknowledged != null && el('p', {
         class: 'notice-counts', 'data-acknowledged': String(notice.acknowledged), 'data-pending': String(notice.pending),
       }, t('notices.counts', { acknowledged: notice.acknowledged, owed: notice.acknowledged + notice.pending })),
       ownAcknowledgement(notice),

@@ -19,9 +19,10 @@ const MAX_TARGET_PAGES = 10; // pages searched back for a linked message before 
 export function createTimeline({ accountId, person, canManage, source, threadLink = null, target = null, onChange = () => {}, onTargetMissing = () => {} }) {
   const older = el('button', { type: 'button', class: 'button small timeline-older', hidden: true }, t('chat.older'));
   const status = el('p', { class: 'muted timeline-status', role: 'status' }, t('common.loading'));
-  const list = el('ol', { class: 'message-list', 'aria-label': t('chat.messages') });
+  const list = el('ol', { class: 'message-list' });
   const pendingList = el('ol', { class: 'message-list pending-list', 'aria-label': t('chat.pending') });
-  const scroller = el('div', { class: 'timeline-scroll', tabindex: '0', 'aria-label': t('chat.messages') }, older, status, list, pendingList);
+  // A log: screen readers read out messages as they arrive (not while a page of history loads: aria-busy).
+  const scroller = el('div', { class: 'timeline-scroll', role: 'log', tabindex: '0', 'aria-label': t('chat.messages') }, older, status, list, pendingList);
 
   const items = new Map(); // message id → message item
   const delivered = new Set(); // clientIds already shown as stored messages
@@ -60,6 +61,11 @@ export function createTimeline({ accountId, person, canManage, source, threadLin
     return true;
   }
 
+  function setLoading(value) {
+    loading = value;
+    scroller.setAttribute('aria-busy', String(value));
+  }
+
   function drawStatus() {
     status.hidden = items.size > 0 || !loaded;
     if (loaded && items.size === 0) status.textContent = t('chat.none');
@@ -93,7 +99,7 @@ export function createTimeline({ accountId, person, canManage, source, threadLin
 
   async function loadOlder() {
     if (loading || !hasMore) return;
-    loading = true;
+    setLoading(true);
     drawStatus();
     const id = loadId;
     const heightBefore = scroller.scrollHeight;
@@ -109,14 +115,14 @@ export function createTimeline({ accountId, person, canManage, source, threadLin
     } catch (error) {
       if (alive && id === loadId) showLoadError(status, error, loadOlder);
     } finally {
-      if (id === loadId) loading = false;
+      if (id === loadId) setLoading(false);
       if (alive) drawStatus();
     }
   }
 
   async function load() {
     const id = ++loadId;
-    loading = true;
+    setLoading(true);
     try {
       const page = await source.load({ limit: PAGE_SIZE });
       if (!alive || id !== loadId) return;
@@ -126,7 +132,7 @@ export function createTimeline({ accountId, person, canManage, source, threadLin
       hasMore = page.hasMore;
       oldestId = page.messages[0]?.id ?? null;
       loaded = true;
-      loading = false;
+      setLoading(false);
       drawStatus();
       drawPending();
       if (target != null) await showTarget(id);
@@ -134,7 +140,7 @@ export function createTimeline({ accountId, person, canManage, source, threadLin
       onChange();
     } catch (error) {
       if (!alive || id !== loadId) return;
-      loading = false;
+      setLoading(false);
       showLoadError(status, error, load);
     }
   }

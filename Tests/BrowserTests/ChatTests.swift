@@ -264,6 +264,23 @@ struct ChatTests {
                 #expect(try await !browser.exists("#chat-pane .is-pending"))
                 try await browser.clear(browser.find("#composer-chat-input"))
 
+                // Shift+Enter is a new line, Enter sends. (The server's Markdown shows a single line break as a space.)
+                try await browser.sendKeys("Ensimmäinen rivi" + Key.shift + Key.enter + Key.releaseModifiers + "toinen rivi" + Key.enter,
+                                           to: browser.find("#composer-chat-input"))
+                _ = try await page.waitForMessage(containing: "toinen rivi")
+                let written = try await server.kanava.chat.history(try AccountID.parse(Self.account), .channel, before: nil, limit: 50,
+                                                                   for: .person(people.supervisor))
+                #expect(written.messages.map(\.body) == ["Ensimmäinen rivi\ntoinen rivi"])
+
+                // A text not sent yet is still there after a language switch (the page is drawn again).
+                try await browser.sendKeys("Kesken", to: browser.find("#composer-chat-input"))
+                try await page.click("#lang-switch")
+                try await waitFor("the English chat") { try await browser.text(of: browser.find("#composer-chat-send")) == "Send" }
+                #expect(try await browser.property("value", of: browser.find("#composer-chat-input"), as: String.self) == "Kesken")
+                try await page.click("#lang-switch")
+                try await waitFor("the Finnish chat") { try await browser.text(of: browser.find("#composer-chat-send")) == "Lähetä" }
+                try await browser.clear(browser.find("#composer-chat-input"))
+
                 // The socket closes right after the first send frame: its answer is lost. Every send frame's
                 // clientId is noted.
                 _ = try await browser.executeScript("""
@@ -293,7 +310,7 @@ struct ChatTests {
                 let stored = try await server.kanava.chat.history(try AccountID.parse(Self.account), .channel, before: nil, limit: 50,
                                                                   for: .person(people.supervisor))
                 #expect(stored.messages.filter { $0.body == text }.count == 1)
-                #expect(stored.messages.first?.clientId == clientIds.first)
+                #expect(stored.messages.first { $0.body == text }?.clientId == clientIds.first)
             }
         }
     }
@@ -436,8 +453,10 @@ struct TwoPeople {
 struct ChatPage {
     let browser: WebDriver
 
-    /// Scrolls the element into the middle of the viewport and clicks it (found afresh if a live update replaced it).
+    /// Waits for the element, scrolls it into the middle of the viewport and clicks it (found afresh if a live update
+    /// replaced it).
     func click(_ css: String) async throws {
+        try await waitFor(css) { try await browser.exists(css) }
         try await ContentPage(browser: browser).click(css)
     }
 

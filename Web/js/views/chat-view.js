@@ -63,6 +63,7 @@ export function createChatView({ accountId, person, canManage, members, kind, ro
   });
   const composer = createComposer({
     idPrefix: `composer-${kind}`,
+    draftKey: `${person.id}/${accountId}/${kind}/${root ?? member ?? ''}`,
     label: composerLabel,
     members: () => members().filter((candidate) => candidate.person.id !== person.id),
     onSend: (text) => outbox.send(accountId, text, source.where),

@@ -10,8 +10,17 @@ import { attachMentionPicker } from './mention-picker.js';
 
 const COUNT_FROM = MAX_MESSAGE_CHARS - 500; // the counter shows from here on
 
-// `onSend(text)`: takes the message (the outbox sends it); `members()`: who can be mentioned.
-export function createComposer({ idPrefix, label, onSend, members }) {
+// Unsent texts, kept in memory (never in storage) while the person looks elsewhere or switches the language:
+// `${personId}/…` (draftKey) → text.
+const drafts = new Map();
+
+// `onSend(text)`: takes the message (the outbox sends it); `members()`: who can be mentioned; `draftKey`: where an
+// unsent text is kept, starting with the writer's person id and a slash.
+export function createComposer({ idPrefix, label, onSend, members, draftKey }) {
+  const owner = draftKey.slice(0, draftKey.indexOf('/') + 1);
+  for (const stored of drafts.keys()) {
+    if (!stored.startsWith(owner)) drafts.delete(stored); // another person's drafts: gone
+  }
   const inputId = `${idPrefix}-input`;
   const textarea = el('textarea', {
     id: inputId, class: 'composer-input', rows: '1', placeholder: label, autocomplete: 'off',
@@ -52,6 +61,7 @@ export function createComposer({ idPrefix, label, onSend, members }) {
     error.textContent = '';
     onSend(textarea.value);
     textarea.value = '';
+    drafts.delete(draftKey);
     showCount();
     fitHeight();
     textarea.focus();
@@ -67,10 +77,15 @@ export function createComposer({ idPrefix, label, onSend, members }) {
     submit();
   });
   textarea.addEventListener('input', () => {
+    if (textarea.value) drafts.set(draftKey, textarea.value);
+    else drafts.delete(draftKey);
     fitHeight();
     if (showCount() <= MAX_MESSAGE_CHARS && error.dataset.kind === 'length') error.textContent = '';
   });
+  textarea.value = drafts.get(draftKey) ?? '';
   showCount();
+  // Sized once it is in the page (a detached box has no height to measure).
+  requestAnimationFrame(fitHeight);
 
   return {
     element: form,

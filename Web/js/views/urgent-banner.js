@@ -148,8 +148,8 @@ export function startUrgentBanner(person) {
     socket.on('notice.reminder', (event) => {
       if (event.data?.person === person.id) remind(event.data);
     }),
-    socket.on('membership.added', scheduleLoad),
-    socket.on('membership.removed', scheduleLoad),
+    socket.on('membership.added', (event) => event.data?.person?.id === person.id && scheduleLoad()),
+    socket.on('membership.removed', (event) => event.data?.person?.id === person.id && scheduleLoad()),
     socket.on('reset', scheduleLoad),
     socket.on('state', (state) => state === 'online' && loaded && scheduleLoad()),
     onLanguageChange(draw),

@@ -58,9 +58,10 @@ window.addEventListener('beforeunload', (event) => {
 });
 
 export const outbox = {
-  // `where`: { threadRoot, privateWith } (null for the open chat). Returns the new item.
+  // A reply in the thread of `threadRoot`, or a message in the "ask the director" conversation of `privateWith`;
+  // neither: the open chat. Returns the new item.
   send(channel, body, { threadRoot = null, privateWith = null } = {}) {
-    const item = { clientId: crypto.randomUUID(), channel, body, threadRoot, privateWith, createdAt: new Date().toISOString(), state: 'waiting', error: null };
+    const item = { clientId: crypto.randomUUID(), channel, body, threadRoot, privateWith, state: 'waiting', error: null };
     items.set(item.clientId, item);
     attempt(item);
     return item;

@@ -2,27 +2,38 @@
 import { api, onUnauthenticated, setCsrfToken } from './js/api.js';
 import { el } from './js/dom.js';
 import { currentLanguage, describeError, hasSavedLanguage, onLanguageChange, preferredLanguage, t, useLanguage } from './js/i18n.js';
+import { watchMyChannels } from './js/my-channels.js';
 import { clearNotice, showNotice } from './js/notice.js';
+import { outbox } from './js/outbox.js';
 import { currentRoute, navigate, paths, startRouter } from './js/router.js';
 import { socket } from './js/socket.js';
-import { initHeader, markCurrentPage, refreshHeader, setHeaderPerson } from './js/views/header.js';
+import { initHeader, markCurrentPage, refreshHeader, setHeaderPerson, setHeaderSearch } from './js/views/header.js';
 import { forgetSearch, renderAccounts } from './js/views/accounts.js';
 import { renderChannel } from './js/views/channel.js';
 import { forgetRosterPage, renderRoster } from './js/views/roster.js';
+import { renderSearch } from './js/views/search.js';
 import { renderTemplate } from './js/views/template.js';
 import { renderSignIn } from './js/views/signin.js';
+import { startUrgentBanner } from './js/views/urgent-banner.js';
 
 const root = document.getElementById('app');
 let person = null;
 let returnTo = null; // the route asked for before signing in
 let teardown = null;
 let firstRender = true;
+let stopSessionParts = () => {}; // the channel watch and the urgent-notice banner of the signed-in person
 
 async function startSession(session) {
   person = session.person;
   setCsrfToken(session.csrfToken);
   setHeaderPerson(person);
   socket.start();
+  const stopWatching = watchMyChannels(person);
+  const stopBanner = startUrgentBanner(person);
+  stopSessionParts = () => {
+    stopBanner();
+    stopWatching();
+  };
   // The person's language from the server applies unless a choice was saved in this browser.
   if (!hasSavedLanguage() && person.language && person.language !== currentLanguage()) {
     await useLanguage(person.language).catch(() => {});
@@ -31,6 +42,9 @@ async function startSession(session) {
 
 function endSession() {
   person = null;
+  stopSessionParts();
+  stopSessionParts = () => {};
+  outbox.clear();
   setCsrfToken(null);
   setHeaderPerson(null);
   socket.stop();
@@ -59,12 +73,16 @@ function render({ moveFocus = true, inPlace = false } = {}) {
     return navigate(paths.accounts, { replace: true });
   }
   markCurrentPage(location.hash);
+  setHeaderSearch(route.name === 'search' ? route.q : null);
   if (route.name === 'signin') show('signin', () => renderSignIn(root, { onSignedIn }), moveFocus);
   else if (route.name === 'accounts') show('accounts', () => renderAccounts(root, { person }), moveFocus);
   else if (route.name === 'roster') show('roster', () => renderRoster(root, { person }), moveFocus);
   else if (route.name === 'template') show('template', () => renderTemplate(root), moveFocus);
-  else if (inPlace && root.dataset.view === 'channel' && teardown?.accountId === route.accountId) teardown.showSection(route.sectionKey);
-  else show('channel', () => renderChannel(root, { person, accountId: route.accountId, sectionKey: route.sectionKey }), moveFocus);
+  else if (route.name === 'search') {
+    if (inPlace && root.dataset.view === 'search') teardown.search(route);
+    else show('search', () => renderSearch(root, { person, route }), moveFocus);
+  } else if (inPlace && root.dataset.view === 'channel' && teardown?.accountId === route.accountId) teardown.showRoute(route);
+  else show('channel', () => renderChannel(root, { person, route }), moveFocus);
 }
 
 async function onSignedIn(session) {

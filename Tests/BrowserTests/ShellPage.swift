@@ -6,6 +6,14 @@ import KanavaTestSupport
 struct ShellPage {
     let browser: WebDriver
     let port: Int
+    /// The server's host name as the browser uses it. Cookies belong to a host, so a second person can be signed in
+    /// at the same time in another window of the same browser under `localhost`.
+    var host = "127.0.0.1"
+
+    /// The shell's address, with `hash` (e.g. `#/accounts/A1`) when given.
+    func url(_ hash: String = "") -> String {
+        "http://\(host):\(port)/\(hash)"
+    }
 
     /// A Finnish UI text from `Web/i18n/fi.json` by its dotted key (the tests' browser prefers Finnish), so
     /// tests need not repeat the copy.
@@ -19,7 +27,7 @@ struct ShellPage {
 
     /// Loads the shell from the server's root.
     func open() async throws {
-        try await browser.navigate(to: "http://127.0.0.1:\(port)/")
+        try await browser.navigate(to: url())
     }
 
     /// Waits until `#app` shows `view` (`signin`, `accounts`, `channel`).

@@ -52,6 +52,44 @@ struct WebDriver: Sendable {
         var message: String
     }
 
+    /// Emulates a phone screen of `width`×`height` CSS pixels (e.g. 360 px, narrower than ``Screen/phone``), through
+    /// chromedriver's DevTools pass-through.
+    func emulatePhone(width: Int, height: Int) async throws {
+        struct Metrics: Encodable {
+            var width: Int
+            var height: Int
+            var deviceScaleFactor = 3.0
+            var mobile = true
+        }
+        struct Command: Encodable {
+            var cmd = "Emulation.setDeviceMetricsOverride"
+            var params: Metrics
+        }
+        let _: Ignored = try await post("goog/cdp/execute", Command(params: Metrics(width: width, height: height)))
+    }
+
+    // MARK: - Windows
+
+    /// The handle of the window commands go to.
+    func windowHandle() async throws -> String {
+        try await get("window")
+    }
+
+    /// Opens a new window (not a tab, so both stay visible) and returns its handle; commands still go to the current one.
+    func newWindow() async throws -> String {
+        let created: NewWindow = try await post("window/new", ["type": "window"])
+        return created.handle
+    }
+
+    /// Sends the following commands to the window `handle`.
+    func switchToWindow(_ handle: String) async throws {
+        let _: Ignored = try await post("window", ["handle": handle])
+    }
+
+    private struct NewWindow: Decodable {
+        var handle: String
+    }
+
     // MARK: - Elements
 
     /// The first element matching a CSS selector; fails with `no such element` when there is none.
@@ -144,7 +182,10 @@ private struct NewSession<Capabilities: Encodable>: Encodable {
 enum Key {
     static let releaseModifiers = "\u{E000}"
     static let backspace = "\u{E003}"
+    static let enter = "\u{E007}"
+    static let shift = "\u{E008}"
     static let control = "\u{E009}"
+    static let arrowDown = "\u{E015}"
 }
 
 /// A reference to an element of the current page. It goes stale when the element leaves the document.

@@ -24,6 +24,16 @@ export function onUnauthenticated(handler) {
   unauthenticatedHandler = handler;
 }
 
+// The query string of the given non-empty values ('' when there are none).
+export function query(params) {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value != null && value !== '') search.set(key, value);
+  }
+  const text = search.toString();
+  return text ? `?${text}` : '';
+}
+
 // A JSON request: `body` (when given) is sent as JSON.
 export function request(method, path, body) {
   return send(method, path, body === undefined ? {} : { body: JSON.stringify(body), contentType: 'application/json' });
@@ -69,6 +79,8 @@ export const api = {
   signOut: () => request('POST', '/api/auth/sign-out'),
   accounts: () => request('GET', '/api/accounts'),
   account: (id) => request('GET', `/api/accounts/${encodeURIComponent(id)}`),
+  // Sections and messages the person may see; `account` narrows it to one channel.
+  search: (q, account = null, limit = 20) => request('GET', `/api/search${query({ q, account, limit })}`),
   // Admins only (403 forbidden for anyone else).
   rosterSyncs: (limit = 50) => request('GET', `/api/admin/roster/syncs?limit=${limit}`),
   templateDrift: () => request('GET', '/api/admin/template/drift'),

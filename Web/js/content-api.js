@@ -1,20 +1,10 @@
 // The channel content API (docs/web-contract.md: "Sections", "Documents", "Memos"), on top of api.js.
-import { request, requestRaw } from './api.js';
+import { query, request, requestRaw } from './api.js';
 
 const enc = encodeURIComponent;
 const channelPath = (account) => `/api/accounts/${enc(account)}`;
 const sectionPath = (account, key) => `${channelPath(account)}/sections/${enc(key)}`;
 const documentPath = (account, id) => `${channelPath(account)}/documents/${enc(id)}`;
-
-// Query string of the given non-empty values.
-function query(params) {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value != null && value !== '') search.set(key, value);
-  }
-  const text = search.toString();
-  return text ? `?${text}` : '';
-}
 
 // A File is sent as the raw body: its type (or octet-stream), its name percent-encoded in X-File-Name.
 function fileUpload(path, file) {

@@ -17,3 +17,12 @@ export function fill(node, ...children) {
   node.replaceChildren(...children.flat(Infinity).filter((child) => child != null && child !== false));
   return node;
 }
+
+// A node holding HTML that the server rendered from Markdown and sanitised (only safe tags, http/https/mailto
+// links, no images, raw HTML in the text kept as text): only for a message's or notice's `html` field, never for
+// anything else (snippets, names and titles are text).
+export function serverHtml(tag, props, html) {
+  const node = el(tag, props);
+  node.innerHTML = html ?? '';
+  return node;
+}

@@ -97,6 +97,14 @@ export function formatDateTime(iso) {
   return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeStyle: 'short' }).format(date);
 }
 
+// A message's time: only the time today ("14.05" / "2:05 PM"), else with the date, as formatDateTime.
+export function formatMessageTime(iso) {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return String(iso);
+  const today = date.toDateString() === new Date().toDateString();
+  return new Intl.DateTimeFormat(language, today ? { timeStyle: 'short' } : { dateStyle: 'medium', timeStyle: 'short' }).format(date);
+}
+
 // A translated text for an ApiError: by its code when the UI knows it, else the server's message.
 export function describeError(error) {
   if (error?.code && has(`errors.${error.code}`)) return t(`errors.${error.code}`);

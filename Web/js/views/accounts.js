@@ -4,11 +4,14 @@ import { el } from '../dom.js';
 import { describeError, formatDateTime, roleName, t } from '../i18n.js';
 import { paths } from '../router.js';
 import { socket } from '../socket.js';
+import { fold } from '../text.js';
 import { isAdmin, refusalReason } from './roster.js';
 
-// section.updated: a new revision of a must-read section is a new to-do (openMustReads).
-const RELOAD_KINDS = ['membership.added', 'membership.removed', 'membership.changed', 'account.updated', 'section.updated'];
-const RELOAD_DELAY_MS = 300; // a roster sync sends events in bursts: reload once
+// section.updated: a new revision of a must-read section is a new to-do (openMustReads); messages change the
+// unread counts, notices the open ones.
+const RELOAD_KINDS = ['membership.added', 'membership.removed', 'membership.changed', 'account.updated', 'section.updated',
+  'message.posted', 'message.deleted', 'notice.posted', 'notice.acknowledged', 'notice.withdrawn'];
+const RELOAD_DELAY_MS = 300; // a roster sync or a busy chat sends events in bursts: reload once
 
 let query = ''; // survives a visit to a channel and back
 
@@ -17,18 +20,20 @@ export function forgetSearch() {
   query = '';
 }
 
-// For matching only: case-insensitive, and ä→a, ö→o, å→a (any diacritic is dropped).
-function fold(text) {
-  return text.normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
-}
-
 function accountItem(account) {
   return el('li', { 'data-account-id': account.id },
     el('a', { class: 'account-link', href: paths.channel(account.id) },
       el('span', { class: 'account-name' }, account.name),
-      account.openMustReads > 0 && el('span', {
-        class: 'badge badge-warning must-read-count', 'data-open-must-reads': String(account.openMustReads),
-      }, t('accounts.openMustReads', { count: account.openMustReads })),
+      el('span', { class: 'account-badges' },
+        account.openNotices > 0 && el('span', {
+          class: 'badge badge-danger open-notice-count', 'data-open-notices': String(account.openNotices),
+        }, t('accounts.openNotices', { count: account.openNotices })),
+        account.unread > 0 && el('span', {
+          class: 'badge badge-accent unread-count', 'data-unread': String(account.unread),
+        }, t('accounts.unread', { count: account.unread })),
+        account.openMustReads > 0 && el('span', {
+          class: 'badge badge-warning must-read-count', 'data-open-must-reads': String(account.openMustReads),
+        }, t('accounts.openMustReads', { count: account.openMustReads }))),
       el('span', { class: 'account-meta' },
         el('span', {}, account.id),
         el('span', {}, roleName(account.role)),

@@ -1,6 +1,8 @@
-// Channel page: table of contents (#toc), the chosen section in the centre (#channel-content) and the chat pane.
-// On narrow screens the three parts become tabs (CSS shows the one named in data-tab).
-// The section comes from the route (#/accounts/<id>/<sectionKey>); without one, the first section is shown.
+// Channel page: table of contents (#toc), the chosen section in the centre (#channel-content) and the chat column
+// (#chat-pane: chat, notices, "ask the director"; live-pane.js). On narrow screens the three parts become tabs (CSS
+// shows the one named in data-tab). The section comes from the route (#/accounts/<id>/<sectionKey>); without one,
+// the first section is shown. A route to a part of the chat column (#/accounts/<id>/chat, …) leaves the section as
+// it is and, on a phone, shows the chat tab.
 import { api } from '../api.js';
 import { content as contentApi } from '../content-api.js';
 import { el } from '../dom.js';
@@ -8,6 +10,7 @@ import { describeError, formatDate, roleName, t } from '../i18n.js';
 import { showNotice } from '../notice.js';
 import { navigate, paths } from '../router.js';
 import { socket } from '../socket.js';
+import { createLivePane } from './live-pane.js';
 import { createSectionView } from './section.js';
 import { createToc, defaultSection, sectionTitle } from './toc.js';
 
@@ -52,11 +55,14 @@ function debounce(fn, ms) {
   return debounced;
 }
 
-export function renderChannel(root, { person, accountId, sectionKey = null }) {
+// `route`: the channel route (router.js) the page opens on.
+export function renderChannel(root, { person, route }) {
+  const { accountId, sectionKey } = route;
+  const firstTab = route.part ? 'chat' : 'content';
   const title = el('h1', { id: 'channel-title', tabindex: '-1' }, t('channel.loading'));
   const tabs = el('div', { class: 'channel-tabs', role: 'group', 'aria-label': t('channel.parts') },
     TABS.map(([name, key]) => el('button', {
-      type: 'button', class: 'tab', 'data-tab': name, 'aria-pressed': String(name === 'content'),
+      type: 'button', class: 'tab', 'data-tab': name, 'aria-pressed': String(name === firstTab),
       onclick: () => selectTab(name),
     }, t(key))));
   const toc = createToc({
@@ -66,27 +72,39 @@ export function renderChannel(root, { person, accountId, sectionKey = null }) {
       navigate(paths.channel(accountId, section.key));
     },
   });
+  // The chat column's parts, also next to the table of contents (one tap away on a phone's contents tab).
+  const shortcuts = el('ul', { class: 'channel-shortcuts' },
+    el('li', {}, el('a', { id: 'open-chat', class: 'shortcut-link', href: paths.chat(accountId) }, t('channel.chat'))),
+    el('li', {}, el('a', { id: 'open-notices', class: 'shortcut-link', href: paths.notices(accountId) }, t('channel.notices'))));
   const tocPane = el('nav', { id: 'toc', class: 'pane', 'aria-labelledby': 'toc-heading' },
-    el('h2', { id: 'toc-heading' }, t('channel.toc')), toc.element);
+    shortcuts, el('h2', { id: 'toc-heading' }, t('channel.toc')), toc.element);
   const content = el('main', { id: 'channel-content', class: 'pane' }, el('p', { class: 'muted' }, t('channel.loading')));
-  const chat = el('aside', { id: 'chat-pane', class: 'pane', 'aria-labelledby': 'chat-heading' },
-    el('h2', { id: 'chat-heading' }, t('channel.chat')),
-    el('p', { class: 'muted' }, t('channel.chatPlaceholder')));
-  const view = el('div', { id: 'channel-view', class: 'channel', 'data-tab': 'content' },
+  const isShown = () => document.visibilityState === 'visible' && chat.getClientRects().length > 0;
+  const livePane = createLivePane({ accountId, person, isShown });
+  const chat = el('aside', { id: 'chat-pane', class: 'pane', 'aria-labelledby': 'live-heading' }, livePane.element);
+  // "Ask the director" for members; the director and admins answer in the chat column's questions.
+  const askSlot = el('div', { class: 'channel-ask' });
+  const view = el('div', { id: 'channel-view', class: 'channel', 'data-tab': firstTab },
     el('div', { class: 'channel-header' },
       el('a', { id: 'back-to-accounts', class: 'back-link', href: paths.accounts }, t('channel.back')),
-      title),
+      el('div', { class: 'channel-title-row' }, title, askSlot)),
     tabs, tocPane, content, chat);
   root.append(view);
 
-  // On a phone, choosing a section (also the one already shown) shows the content tab.
-  toc.element.addEventListener('click', (event) => {
+  // On a phone, choosing a section (also the one already shown) shows the content tab, and choosing a part of
+  // the chat column (also the one already shown) the chat tab.
+  tocPane.addEventListener('click', (event) => {
     if (event.target.closest('.toc-link')) selectTab('content');
+    else if (event.target.closest('.shortcut-link')) selectTab('chat');
+  });
+  askSlot.addEventListener('click', (event) => {
+    if (event.target.closest('a')) selectTab('chat');
   });
 
   function selectTab(name) {
     view.dataset.tab = name;
     for (const button of tabs.children) button.setAttribute('aria-pressed', String(button.dataset.tab === name));
+    if (name === 'chat') livePane.shown();
   }
 
   let alive = true;
@@ -140,7 +158,9 @@ export function renderChannel(root, { person, accountId, sectionKey = null }) {
     title.textContent = next.name;
     if (!section) document.title = `${next.name} – Kanava`;
     accountInfo.replaceChildren(overview(next), memberList(members));
+    livePane.setAccount(next, members);
     const manage = next.role === 'account_director' || person.globalRole === 'admin';
+    askSlot.replaceChildren(manage ? '' : el('a', { id: 'ask-director', class: 'button ask-button', href: paths.ask(accountId) }, t('channel.askDirector')));
     const changed = manage !== canManage;
     canManage = manage;
     // A new role changes what the section shows (editing, readers); an open editor is left alone.
@@ -237,6 +257,7 @@ export function renderChannel(root, { person, accountId, sectionKey = null }) {
     }))),
     ...MEMO_KINDS.map((kind) => socket.on(kind, forThisChannel(scheduleMemos))),
   ];
+  livePane.show(route);
   load();
 
   const teardown = () => {
@@ -244,11 +265,16 @@ export function renderChannel(root, { person, accountId, sectionKey = null }) {
     for (const pending of [scheduleReload, scheduleSections, scheduleDocuments, scheduleMemos]) pending.cancel();
     unlisten.forEach((off) => off());
     section?.destroy();
+    livePane.destroy();
     release?.();
     document.title = 'Kanava';
   };
-  // app.js: another section of this channel is shown in place, without rebuilding the page.
+  // app.js: another section or part of the chat column of this channel is shown in place, without rebuilding the page.
   teardown.accountId = accountId;
-  teardown.showSection = (key) => showSection(key, { fromUser: true });
+  teardown.showRoute = (next) => {
+    if (!next.part) return showSection(next.sectionKey, { fromUser: true });
+    livePane.show(next, { fromUser: true });
+    selectTab('chat');
+  };
   return teardown;
 }

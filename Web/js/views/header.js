@@ -1,16 +1,33 @@
-// The page header in index.html: person, admin links, connection state, language switch, sign-out.
+// The page header in index.html: person, admin links, search box, connection state, language switch, sign-out.
+// (The urgent-notice banner in it is urgent-banner.js's.)
 import { el } from '../dom.js';
 import { socket } from '../socket.js';
 import { currentLanguage, t, translateStatic } from '../i18n.js';
-import { paths } from '../router.js';
+import { navigate, paths } from '../router.js';
 
 const byId = (id) => document.getElementById(id);
 
 export function initHeader({ onSignOut, onToggleLanguage }) {
   byId('sign-out').addEventListener('click', onSignOut);
   byId('lang-switch').addEventListener('click', onToggleLanguage);
+  // Searches everything the person may see; on a phone the box is hidden and the button opens the search page.
+  byId('header-search').addEventListener('submit', (event) => {
+    event.preventDefault();
+    navigate(paths.search(byId('header-search-input').value.trim() || null));
+  });
   socket.on('state', showConnection);
+  // The header is sticky and grows with the urgent-notice banner: what sticks below it (the table of contents,
+  // the chat column) and the chat's height follow its height through --header-height.
+  const header = document.querySelector('.app-header');
+  new ResizeObserver(() => {
+    document.documentElement.style.setProperty('--header-height', `${header.offsetHeight}px`);
+  }).observe(header);
   refreshHeader();
+}
+
+// The text in the header's search box (the search shown, or nothing).
+export function setHeaderSearch(text) {
+  byId('header-search-input').value = text ?? '';
 }
 
 export function setHeaderPerson(person) {
@@ -40,6 +57,7 @@ export function refreshHeader() {
   const langSwitch = byId('lang-switch');
   langSwitch.dataset.current = currentLanguage();
   langSwitch.setAttribute('aria-label', t('header.switchLanguage'));
+  byId('header-search-input').placeholder = t('search.placeholder');
   showConnection(socket.state);
 }
 

@@ -7,6 +7,7 @@ import { clearNotice, showNotice } from './js/notice.js';
 import { outbox } from './js/outbox.js';
 import { currentRoute, navigate, paths, startRouter } from './js/router.js';
 import { socket } from './js/socket.js';
+import { adoptLimits } from './js/limits.js';
 import { initHeader, markCurrentPage, refreshHeader, setHeaderPerson, setHeaderSearch } from './js/views/header.js';
 import { forgetSearch, renderAccounts } from './js/views/accounts.js';
 import { renderChannel } from './js/views/channel.js';
@@ -140,6 +141,7 @@ async function boot() {
   socket.on('state', (state) => {
     if (state === 'offline' && person) api.session().catch(() => {});
   });
+  socket.on('hello', (frame) => adoptLimits(frame.limits));
   onLanguageChange(() => {
     refreshHeader();
     render({ moveFocus: false }); // keep focus on the language switch

@@ -300,6 +300,10 @@ import Testing
     @Test func badInputGetsClearErrorsAndChangesNothing() async throws {
         try await withServer(configure: { $0.chat.maxMessageChars = 100 }) { server in
             try await setUp(server)
+            // The browser learns the limits from the hello, so it can refuse before sending.
+            let (probe, hello) = try await WSTestClient.connect(port: server.port, cookie: try await server.signedIn("ville@example.fi").cookie)
+            #expect(hello.value("limits", "maxMessageChars") as? Int == 100)
+            await probe.close()
             let ville = try await connect(server, "ville@example.fi")
             let toinen = try await connect(server, "toinen@example.fi", subscribe: ["A2"])
             let other = try #require(try await send(toinen, "A2:n viesti", channel: "A2").value("result", "message", "id") as? Int)

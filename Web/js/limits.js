@@ -1,5 +1,15 @@
-// The server's input limits, mirrored so the page can refuse over-long text before sending it. They are the
-// defaults of config/kanava.yaml (the server does not tell them to the browser); the server checks again.
-export const MAX_MESSAGE_CHARS = 4000; // chat.max_message_chars
-export const MAX_NOTICE_TITLE_CHARS = 200; // limits.max_name_chars
-export const MAX_NOTICE_BODY_CHARS = 10000; // notices.max_body_chars
+// The server's input limits, so the page can refuse over-long text before sending it. The server tells them in
+// its WebSocket hello (`limits`); until then these are config/kanava.yaml's defaults. The server checks again.
+export const limits = {
+  maxMessageChars: 4000, // chat.max_message_chars
+  maxNoticeTitleChars: 200, // limits.max_name_chars
+  maxNoticeBodyChars: 10000, // notices.max_body_chars
+};
+
+/** Takes the limits from the server's hello frame (unknown or missing values are ignored). */
+export function adoptLimits(fromServer) {
+  for (const key of Object.keys(limits)) {
+    const value = fromServer?.[key];
+    if (Number.isInteger(value) && value > 0) limits[key] = value;
+  }
+}

@@ -221,7 +221,7 @@ public struct ChatService: Sendable {
 
     static func rendered(_ message: Message, _ renderer: MarkdownRenderer) -> Message {
         var shown = message
-        if let body = message.body, shown.html == nil { shown.html = renderer.html(body) }
+        if let body = message.body, shown.html == nil { shown.html = renderer.chatHTML(body) }
         return shown
     }
 }

@@ -19,6 +19,37 @@ public struct MarkdownRenderer: Sendable {
         return parser.html(from: markdown)
     }
 
+    /// Chat messages: as ``html(_:)``, but a single line break is kept as a line break (people write chat line by
+    /// line; in a page's Markdown a single break only wraps the paragraph).
+    public func chatHTML(_ markdown: String) -> String {
+        html(Self.hardBreaks(markdown))
+    }
+
+    /// Marks each single line break inside a paragraph as a hard break (two trailing spaces), outside code fences
+    /// and before lines that start a block of their own (lists, headings, quotes, fences).
+    static func hardBreaks(_ markdown: String) -> String {
+        let lines = markdown.components(separatedBy: "\n")
+        var inFence = false
+        var out: [String] = []
+        for (index, line) in lines.enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("```") { inFence.toggle() }
+            guard !inFence, index + 1 < lines.count, !trimmed.isEmpty, !trimmed.hasPrefix("```") else {
+                out.append(line)
+                continue
+            }
+            let next = lines[index + 1].trimmingCharacters(in: .whitespaces)
+            out.append(next.isEmpty || startsBlock(next) ? line : line + "  ")
+        }
+        return out.joined(separator: "\n")
+    }
+
+    private static func startsBlock(_ line: String) -> Bool {
+        if ["- ", "* ", "+ ", "#", ">", "```"].contains(where: { line.hasPrefix($0) }) { return true }
+        let digits = line.prefix { $0.isNumber }
+        return !digits.isEmpty && line.dropFirst(digits.count).hasPrefix(". ")
+    }
+
     static func escape(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)

@@ -37,8 +37,11 @@ enum ServerFrame {
         return buffer
     }
 
-    static func hello(person: Person, maxFrameBytes: Int) -> ByteBuffer {
-        encode(Hello(person: person, protocol: protocolVersion, limits: .init(maxFrameBytes: maxFrameBytes)))
+    static func hello(person: Person, config: KanavaConfig) -> ByteBuffer {
+        encode(Hello(person: person, protocol: protocolVersion, limits: .init(
+            maxFrameBytes: config.limits.maxWsFrameBytes, maxMessageChars: config.chat.maxMessageChars,
+            maxNoticeTitleChars: config.limits.maxNameChars, maxNoticeBodyChars: config.notices.maxBodyChars
+        )))
     }
 
     static func reply(id: String, result: some Encodable) -> ByteBuffer {
@@ -61,7 +64,13 @@ enum ServerFrame {
         var person: Person
         var `protocol`: Int
         var limits: Limits
-        struct Limits: Encodable { var maxFrameBytes: Int }
+        /// What the browser checks before sending (the server checks again).
+        struct Limits: Encodable {
+            var maxFrameBytes: Int
+            var maxMessageChars: Int
+            var maxNoticeTitleChars: Int
+            var maxNoticeBodyChars: Int
+        }
     }
 
     struct Reply<Result: Encodable>: Encodable {

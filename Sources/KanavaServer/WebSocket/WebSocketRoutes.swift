@@ -43,7 +43,7 @@ struct SocketSession {
             maxQueuedBytes: limits.maxWsQueuedBytes, maxBufferedEvents: limits.maxResumeEvents
         )
         defer { hub.unregister(connection) }
-        connection.send(ServerFrame.hello(person: identity.person, maxFrameBytes: limits.maxWsFrameBytes))
+        connection.send(ServerFrame.hello(person: identity.person, config: kanava.config))
 
         let closedByServer = try await withThrowingTaskGroup(of: ClientConnection.CloseReason?.self) { group in
             group.addTask {

@@ -3,12 +3,11 @@
 // from the server are shown next to the box (showError).
 import { el } from '../dom.js';
 import { t } from '../i18n.js';
-import { MAX_MESSAGE_CHARS } from '../limits.js';
+import { limits } from '../limits.js';
 import { characterCount } from '../text.js';
 import { isSubmitKey } from './message.js';
 import { attachMentionPicker } from './mention-picker.js';
 
-const COUNT_FROM = MAX_MESSAGE_CHARS - 500; // the counter shows from here on
 
 // Unsent texts, kept in memory (never in storage) while the person looks elsewhere or switches the language:
 // `${personId}/…` (draftKey) → text.
@@ -44,17 +43,18 @@ export function createComposer({ idPrefix, label, onSend, members, draftKey }) {
 
   function showCount() {
     const used = characterCount(textarea.value);
-    count.hidden = used < COUNT_FROM;
-    count.textContent = used >= COUNT_FROM ? t('chat.count', { count: used, max: MAX_MESSAGE_CHARS }) : '';
-    count.classList.toggle('is-over', used > MAX_MESSAGE_CHARS);
+    const countFrom = limits.maxMessageChars - 500; // the counter shows from here on
+    count.hidden = used < countFrom;
+    count.textContent = used >= countFrom ? t('chat.count', { count: used, max: limits.maxMessageChars }) : '';
+    count.classList.toggle('is-over', used > limits.maxMessageChars);
     return used;
   }
 
   function submit() {
     const used = showCount();
     if (used === 0) return textarea.focus();
-    if (used > MAX_MESSAGE_CHARS) {
-      error.textContent = t('chat.tooLong', { max: MAX_MESSAGE_CHARS, count: used });
+    if (used > limits.maxMessageChars) {
+      error.textContent = t('chat.tooLong', { max: limits.maxMessageChars, count: used });
       error.dataset.kind = 'length';
       return textarea.focus();
     }
@@ -80,7 +80,7 @@ export function createComposer({ idPrefix, label, onSend, members, draftKey }) {
     if (textarea.value) drafts.set(draftKey, textarea.value);
     else drafts.delete(draftKey);
     fitHeight();
-    if (showCount() <= MAX_MESSAGE_CHARS && error.dataset.kind === 'length') error.textContent = '';
+    if (showCount() <= limits.maxMessageChars && error.dataset.kind === 'length') error.textContent = '';
   });
   textarea.value = drafts.get(draftKey) ?? '';
   showCount();

@@ -4,7 +4,7 @@
 import { chatApi } from '../chat-api.js';
 import { el, fill, serverHtml } from '../dom.js';
 import { describeError, formatDateTime, formatMessageTime, t } from '../i18n.js';
-import { MAX_MESSAGE_CHARS } from '../limits.js';
+import { limits } from '../limits.js';
 import { characterCount } from '../text.js';
 
 export function authorName(message) {
@@ -136,8 +136,8 @@ export function createMessageItem(initial, { accountId, person, canManage, threa
       error.textContent = t('chat.emptyText');
       return textarea.focus();
     }
-    if (count > MAX_MESSAGE_CHARS) {
-      error.textContent = t('chat.tooLong', { max: MAX_MESSAGE_CHARS, count });
+    if (count > limits.maxMessageChars) {
+      error.textContent = t('chat.tooLong', { max: limits.maxMessageChars, count });
       return textarea.focus();
     }
     save.disabled = true;

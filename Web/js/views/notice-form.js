@@ -4,7 +4,7 @@
 import { noticeApi } from '../chat-api.js';
 import { el } from '../dom.js';
 import { describeError, t } from '../i18n.js';
-import { MAX_NOTICE_BODY_CHARS, MAX_NOTICE_TITLE_CHARS } from '../limits.js';
+import { limits } from '../limits.js';
 import { characterCount } from '../text.js';
 
 // "2026-11-24T15:30" (a datetime-local value, the browser's time) → ISO 8601 in whole seconds, as the server reads it.
@@ -19,7 +19,7 @@ export function createNoticeForm({ accountId, onDone }) {
   const radio = (value) => el('label', { class: 'choice-option' },
     el('input', { type: 'radio', name: 'notice-priority', id: `notice-priority-${value}`, value, checked: value === 'important' }),
     el('span', {}, el('strong', {}, t(`notices.priority.${value}`)), ' – ', t(`notices.priorityHint.${value}`)));
-  const title = el('input', { id: 'notice-title', type: 'text', maxlength: String(MAX_NOTICE_TITLE_CHARS), autocomplete: 'off', required: true });
+  const title = el('input', { id: 'notice-title', type: 'text', maxlength: String(limits.maxNoticeTitleChars), autocomplete: 'off', required: true });
   const body = el('textarea', { id: 'notice-body', rows: '6', required: true, 'aria-describedby': 'notice-body-hint' });
   const expires = el('input', { id: 'notice-expires', type: 'datetime-local', 'aria-describedby': 'notice-expires-hint' });
   const error = el('p', { id: 'notice-error', class: 'form-error', role: 'alert' });
@@ -41,10 +41,10 @@ export function createNoticeForm({ accountId, onDone }) {
     if (priority !== 'important' && priority !== 'urgent') return [t('notices.needPriority'), form.querySelector('#notice-priority-important')];
     const titleCount = characterCount(title.value);
     if (titleCount === 0) return [t('notices.needTitle'), title];
-    if (titleCount > MAX_NOTICE_TITLE_CHARS) return [t('notices.titleTooLong', { max: MAX_NOTICE_TITLE_CHARS }), title];
+    if (titleCount > limits.maxNoticeTitleChars) return [t('notices.titleTooLong', { max: limits.maxNoticeTitleChars }), title];
     const bodyCount = characterCount(body.value);
     if (bodyCount === 0) return [t('notices.needBody'), body];
-    if (bodyCount > MAX_NOTICE_BODY_CHARS) return [t('notices.bodyTooLong', { max: MAX_NOTICE_BODY_CHARS, count: bodyCount }), body];
+    if (bodyCount > limits.maxNoticeBodyChars) return [t('notices.bodyTooLong', { max: limits.maxNoticeBodyChars, count: bodyCount }), body];
     if (expires.value) {
       const at = isoInstant(expires.value);
       if (!at) return [t('notices.badExpiry'), expires];

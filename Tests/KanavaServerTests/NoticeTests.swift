@@ -256,6 +256,11 @@ import Testing
                     #expect(mail.text?.contains("https://kanava.example.fi/#/accounts/A1/notices/\(id)") == true)
                     #expect(mail.html?.contains("<strong>Kuittaa.</strong>") == true)
                     #expect(mail.headers["To"]?.contains("Eino Öhman") == true)
+                    // Marked sent once the server has the 250 (just after the sink wrote it down).
+                    let deadline = ContinuousClock.now + .seconds(5)
+                    while try await server.kanava.store.pendingMailCount() > 0, ContinuousClock.now < deadline {
+                        try await Task.sleep(for: .milliseconds(20))
+                    }
                     #expect(try await server.kanava.store.pendingMailCount() == 0)
                 }
             }

@@ -20,6 +20,7 @@ public struct TestInstallation: Sendable {
         config.server.port = 0
         config.server.webRoot = repositoryRoot.appendingPathComponent("Web").path
         config.templates.toc = repositoryRoot.appendingPathComponent("config/toc.yaml").path
+        config.templates.annualClock = repositoryRoot.appendingPathComponent("config/annual-clock.yaml").path
         config.logLevel = "warning"
         return config
     }

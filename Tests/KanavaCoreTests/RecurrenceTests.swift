@@ -85,6 +85,10 @@ private func problem(_ rule: String) -> String? {
                 == ["2026-06-01", "2028-06-01", "2030-06-01"])
         #expect(try dates("FREQ=YEARLY;BYMONTH=3,6,9,12;BYMONTHDAY=-1", start: "2026-04-01", "2026-01-01", "2026-12-31")
                 == ["2026-06-30", "2026-09-30", "2026-12-31"], "nothing before the start")
+        // What a yearly rule leaves out comes from the start, except that BYMONTHDAY without BYMONTH means every month.
+        #expect(try dates("FREQ=YEARLY", start: "2026-04-07", "2026-01-01", "2027-12-31") == ["2026-04-07", "2027-04-07"])
+        #expect(try dates("FREQ=YEARLY;BYMONTH=6,9", start: "2026-04-07", "2026-01-01", "2026-12-31") == ["2026-06-07", "2026-09-07"])
+        #expect(try dates("FREQ=YEARLY;BYMONTHDAY=1", start: "2026-10-07", "2026-01-01", "2027-02-28") == ["2026-11-01", "2026-12-01", "2027-01-01", "2027-02-01"])
     }
 
     @Test func aWeekdayOfAMonth() throws {

@@ -10,7 +10,7 @@ import Foundation
 ///
 /// Expansion follows RFC 5545 with the event's start date as `DTSTART`:
 /// - parts a rule leaves out come from the start: a monthly rule without days repeats the start's day, a yearly rule
-///   without months the start's month;
+///   without months and days the start's month and day (a yearly rule with `BYMONTHDAY` but no `BYMONTH` is every month's);
 /// - a day a period does not have is **skipped**, not moved (RFC 5545 §3.3.10): `BYMONTHDAY=31` skips April, a yearly
 ///   rule on 29 February occurs only in leap years, `5FR` skips months with four Fridays. Such rules are valid here,
 ///   but ``gap(start:)`` names them, and the annual clock refuses them so that nothing is skipped silently:
@@ -34,7 +34,7 @@ public struct Recurrence: Sendable, Hashable, Codable, CustomStringConvertible {
 
     public var frequency: Frequency
     public var interval: Int
-    /// Months of a yearly rule (1–12); empty: the start's month.
+    /// Months of a yearly rule (1–12); empty: every month if ``monthDays`` are given, else the start's month.
     public var months: [Int]
     /// Days of the month (1…31, -1…-31); empty (and no ``weekdays``): the start's day.
     public var monthDays: [Int]
@@ -203,7 +203,7 @@ public struct Recurrence: Sendable, Hashable, Codable, CustomStringConvertible {
         }
         guard weekdays.isEmpty else { return nil }
         let days = monthDays.isEmpty ? [start.day] : monthDays
-        let ruleMonths = frequency == .monthly ? Array(1...12) : (months.isEmpty ? [start.month] : months)
+        let ruleMonths = frequency == .monthly ? Array(1...12) : yearlyMonths(start: start)
         for day in days {
             // A month the rule visits that is too short for this day (February as in a common year).
             guard let short = ruleMonths.first(where: { abs(day) > LocalDate.daysIn(month: $0, year: 2001) }) else { continue }
@@ -243,6 +243,13 @@ public struct Recurrence: Sendable, Hashable, Codable, CustomStringConvertible {
         }
     }
 
+    /// The months of a yearly rule: its BYMONTH; without one, every month when it names days (BYMONTHDAY expands a
+    /// yearly rule, RFC 5545 §3.3.10), else the start's month.
+    private func yearlyMonths(start: LocalDate) -> [Int] {
+        if !months.isEmpty { return months }
+        return monthDays.isEmpty ? [start.month] : Array(1...12)
+    }
+
     /// Periods are numbered months (monthly rules) or years (yearly rules).
     private func period(of date: LocalDate) -> Int {
         frequency == .monthly ? date.year * 12 + date.month - 1 : date.year
@@ -255,7 +262,7 @@ public struct Recurrence: Sendable, Hashable, Codable, CustomStringConvertible {
     private func dates(inPeriod period: Int, start: LocalDate) -> [LocalDate] {
         let yearMonths: [(year: Int, month: Int)] = frequency == .monthly
             ? [(period / 12, period % 12 + 1)]
-            : (months.isEmpty ? [start.month] : months).map { (period, $0) }
+            : yearlyMonths(start: start).map { (period, $0) }
         var dates: [LocalDate] = []
         for (year, month) in yearMonths {
             let length = LocalDate.daysIn(month: month, year: year)

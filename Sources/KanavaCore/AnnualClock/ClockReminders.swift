@@ -55,12 +55,12 @@ public struct ClockReminders: Service {
     public func run() async throws {
         try await cancelWhenGracefulShutdown {
             while !Task.isCancelled {
+                try await Task.sleep(for: interval)
                 do {
                     _ = try await round()
                 } catch {
                     logger.warning("annual-clock reminders failed; trying again next round", metadata: ["error": "\(error)"])
                 }
-                try await Task.sleep(for: interval)
             }
         }
     }

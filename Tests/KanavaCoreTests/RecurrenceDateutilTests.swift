@@ -79,7 +79,7 @@ private struct Generator {
             default: break
             }
             let from = LocalDate(dayNumber: start.dayNumber + random.next(-400...3_000))!
-            let through = LocalDate(dayNumber: from.dayNumber + random.next(0...2_200))!
+            let through = LocalDate(dayNumber: from.dayNumber + random.next(0...Recurrence.maxWindowDays))!
             let rule = parts.joined(separator: ";")
             let recurrence = try Recurrence.parse(rule)
             ours.append(recurrence.dates(start: start, in: from...through).map(\.description))

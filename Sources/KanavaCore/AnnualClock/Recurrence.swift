@@ -45,6 +45,8 @@ public struct Recurrence: Sendable, Hashable, Codable, CustomStringConvertible {
     public static let maxInterval = 120
     public static let maxCount = 1000
     public static let maxLength = 200
+    /// The longest window ``dates(start:in:)`` expands: ten years, more than a year's clock, a feed or the reminder bot need.
+    public static let maxWindowDays = 10 * 366
     static let weekdayCodes = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
     static let supportedParts = "FREQ, INTERVAL, BYMONTH, BYMONTHDAY, BYDAY, COUNT and UNTIL"
 
@@ -174,10 +176,12 @@ public struct Recurrence: Sendable, Hashable, Codable, CustomStringConvertible {
 
     // MARK: - Expansion
 
-    /// The rule's dates for an event starting on `start`, within `range` (both ends included), in order.
+    /// The rule's dates for an event starting on `start`, within `range` (both ends included), in order. A range longer
+    /// than ``maxWindowDays`` is cut to that many days from its start.
     public func dates(start: LocalDate, in range: ClosedRange<LocalDate>) -> [LocalDate] {
         var found: [LocalDate] = []
-        forEachDate(start: start, from: range.lowerBound, through: range.upperBound) { date in
+        let through = min(range.upperBound, range.lowerBound.adding(days: Self.maxWindowDays) ?? range.upperBound)
+        forEachDate(start: start, from: range.lowerBound, through: through) { date in
             found.append(date)
             return true
         }

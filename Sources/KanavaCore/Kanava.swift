@@ -23,10 +23,13 @@ public struct Kanava: Sendable {
     public let chat: ChatService
     public let notices: NoticeService
     public let search: SearchService
+    public let annualClock: AnnualClockService
     /// Who is connected to this server (the WebSocket hub keeps it up to date).
     public let presence: Presence
     /// Reminds and escalates unacknowledged urgent notices (a service of `kanava serve`).
     public let noticeFollowUp: NoticeFollowUp
+    /// Posts the annual clock's reminders in the channels' chats (a service of `kanava serve`).
+    public let clockReminders: ClockReminders
     /// Sends the mail outbox through SMTP (a service of `kanava serve`); nil when `smtp.host` is empty.
     public let mailDelivery: MailDelivery?
     public let logger: Logger
@@ -64,7 +67,8 @@ public struct Kanava: Sendable {
         people = PersonService(store: store, access: access, hasher: hasher, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)
         events = EventService(store: store, access: access)
         let toc = try TableOfContents.load(path: config.templates.toc)
-        templates = TemplateService(toc: toc, store: store, bus: bus, clock: clock, logger: logger)
+        let clockTemplate = try ClockTemplate.load(path: config.templates.annualClock)
+        templates = TemplateService(toc: toc, annualClock: clockTemplate, store: store, bus: bus, clock: clock, logger: logger)
         sections = SectionService(store: store, access: access, bus: bus, clock: clock, renderer: MarkdownRenderer(),
                                        maxBodyChars: 200_000, maxNameChars: config.limits.maxNameChars)
         roster = RosterService(
@@ -92,6 +96,8 @@ public struct Kanava: Sendable {
         mailDelivery = config.smtp.enabled
             ? MailDelivery(outbox: store, transport: try SMTPTransport(config: config.smtp, logger: logger), clock: clock, logger: logger)
             : nil
+        annualClock = AnnualClockService(store: store, access: access, bus: bus, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)
+        clockReminders = ClockReminders(store: store, chat: chat, clock: clock, checkSeconds: config.clock.checkSeconds, logger: logger)
         memos = MemoService(store: store, access: access, sections: store, bus: bus, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)
     }
 }

@@ -42,6 +42,7 @@ public enum KanavaServer {
         SectionRoutes(kanava: kanava).addRoutes(to: channel)
         DocumentRoutes(kanava: kanava).addRoutes(to: channel)
         MemoRoutes(kanava: kanava).addRoutes(to: channel)
+        ClockRoutes(kanava: kanava).addRoutes(to: channel)
         ChatRoutes(kanava: kanava).addRoutes(to: channel)
         NoticeRoutes(kanava: kanava).addRoutes(to: api, channel: channel)
         SearchRoutes(kanava: kanava).addRoutes(to: api)
@@ -65,6 +66,7 @@ public enum KanavaServer {
             EventLogFollower(log: kanava.store, bus: kanava.bus, logger: kanava.logger),
             SessionSweeper(auth: kanava.auth, logger: kanava.logger),
             kanava.noticeFollowUp,
+            kanava.clockReminders,
         ]
         if let mail = kanava.mailDelivery { services.append(mail) }
         if !config.roster.path.isEmpty {

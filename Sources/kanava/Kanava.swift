@@ -64,8 +64,9 @@ struct Serve: AsyncParsableCommand {
                 }
             }
         }
-        // A template change reaches every existing channel when the server starts.
+        // A template change reaches every existing channel when the server starts (the annual clock: what is missing).
         try await kanava.templates.apply()
+        try await kanava.templates.applyAnnualClock()
         let scheme = kanava.config.server.tls.enabled ? "https" : "http"
         let app = try KanavaServer.buildApplication(kanava: kanava) { channel in
             let port = channel.localAddress?.port ?? kanava.config.server.port

@@ -10,7 +10,9 @@ struct TemplateCommand: AsyncParsableCommand {
     )
 
     struct Apply: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Bring every channel in line with the template (also done on every start).")
+        static let configuration = CommandConfiguration(
+            abstract: "Bring every channel in line with the template, and give it the annual-clock events it lacks (also done on every start)."
+        )
         @OptionGroup var installation: InstallationOptions
 
         func run() async throws {
@@ -19,6 +21,10 @@ struct TemplateCommand: AsyncParsableCommand {
             if changes.isEmpty { say("Every channel already follows the template.") }
             for change in changes {
                 say("\(change.account): added \(change.added.count), updated \(change.updated.count), no longer in the template \(change.retired.count)")
+            }
+            let clockEvents = try await kanava.templates.applyAnnualClock()
+            for (account, events) in Dictionary(grouping: clockEvents, by: \.account).sorted(by: { $0.key < $1.key }) {
+                say("\(account): annual clock: added \(events.map(\.title).joined(separator: ", "))")
             }
         }
     }

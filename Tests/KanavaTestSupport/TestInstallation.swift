@@ -20,6 +20,9 @@ public struct TestInstallation: Sendable {
         config.server.port = 0
         config.server.webRoot = repositoryRoot.appendingPathComponent("Web").path
         config.templates.toc = repositoryRoot.appendingPathComponent("config/toc.yaml").path
+        config.templates.annualClock = repositoryRoot.appendingPathComponent("config/annual-clock.yaml").path
+        // Tests run the reminder bot's rounds themselves; the server's own would post into their channels.
+        config.clock.checkSeconds = 3600
         config.logLevel = "warning"
         return config
     }

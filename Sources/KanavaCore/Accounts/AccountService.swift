@@ -43,7 +43,7 @@ public struct AccountService: Sendable {
         let startDate = try startDate.map { try LocalDate.parse($0, field: "startDate") }
         let now = clock.now()
         let account = Account(id: id, name: name, startDate: startDate, createdAt: now)
-        let committed = try await store.createAccount(account, sections: templates.toc, members: [], events: { account in
+        let committed = try await store.createAccount(account, sections: templates.toc, clock: templates.annualClock, members: [], events: { account in
             [try EventDraft(channel: account.id, kind: .accountCreated, payload: AccountEventData(account))]
         }, at: now)
         bus.publish(committed.events)
@@ -59,6 +59,8 @@ public struct AccountService: Sendable {
         let committed = try await store.updateAccount(
             account, event: try EventDraft(channel: id, kind: .accountUpdated, payload: AccountEventData(account)), at: clock.now())
         bus.publish(committed.events)
+        // An account that has a start date has an anniversary on its annual clock (added once, if still missing).
+        if account.startDate != nil { try await templates.applyAnnualClock(to: [id]) }
         return committed.value
     }
 

@@ -2,7 +2,8 @@ import Foundation
 import GRDB
 
 extension SQLiteStore: AccountStore {
-    public func createAccount(_ account: Account, sections toc: TableOfContents, members: [Membership], events: (Account) throws -> [EventDraft], at time: Date) async throws -> Committed<Account> {
+    public func createAccount(_ account: Account, sections toc: TableOfContents, clock: ClockTemplate, members: [Membership],
+                              events: (Account) throws -> [EventDraft], at time: Date) async throws -> Committed<Account> {
         let drafts = try events(account)
         return try await write("createAccount") { db in
             guard try Self.fetchAccount(db, account.id) == nil else {
@@ -14,6 +15,7 @@ extension SQLiteStore: AccountStore {
             )
             try db.execute(sql: "INSERT INTO channel (account_id) VALUES (?)", arguments: [account.id.rawValue])
             try Self.insertTemplateSections(toc, for: account.id, db)
+            _ = try Self.insertClockTemplate(clock, for: account.id, startDate: account.startDate, at: time, db)
             for member in members { try Self.insert(member, db) }
             return Committed(account, events: try db.append(drafts, at: time))
         }

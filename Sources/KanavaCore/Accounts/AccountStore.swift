@@ -1,8 +1,9 @@
 import Foundation
 
 public protocol AccountStore: Sendable {
-    /// Creates the account, its channel with the template's sections, and its first members, appending `events`.
-    func createAccount(_ account: Account, sections toc: TableOfContents, members: [Membership], events: (Account) throws -> [EventDraft], at time: Date) async throws -> Committed<Account>
+    /// Creates the account, its channel with the template's sections and annual clock, and its first members, appending `events`.
+    func createAccount(_ account: Account, sections toc: TableOfContents, clock: ClockTemplate, members: [Membership],
+                       events: (Account) throws -> [EventDraft], at time: Date) async throws -> Committed<Account>
     func updateAccount(_ account: Account, event: EventDraft, at time: Date) async throws -> Committed<Account>
     func account(_ id: AccountID) async throws -> Account?
     /// Account list rows with the viewer's role in each: only the viewer's memberships, or every account.

@@ -12,6 +12,7 @@ public struct KanavaConfig: Codable, Sendable, Equatable {
     public var smtp = SMTP()
     public var chat = Chat()
     public var notices = Notices()
+    public var clock = Clock()
     public var roster = Roster()
     public var templates = Templates()
     public var metrics = Metrics()
@@ -105,6 +106,12 @@ public struct KanavaConfig: Codable, Sendable, Equatable {
         public init() {}
     }
 
+    public struct Clock: Codable, Sendable, Equatable {
+        /// How often the annual-clock reminder bot looks for reminders that are due.
+        public var checkSeconds = 60.0
+        public init() {}
+    }
+
     public struct Roster: Codable, Sendable, Equatable {
         /// A roster file to watch and sync; empty: no watching.
         public var path = ""
@@ -120,6 +127,8 @@ public struct KanavaConfig: Codable, Sendable, Equatable {
     public struct Templates: Codable, Sendable, Equatable {
         /// The table of contents every channel is made from.
         public var toc = "config/toc.yaml"
+        /// The events every new channel's annual clock starts with.
+        public var annualClock = "config/annual-clock.yaml"
         public init() {}
     }
 
@@ -161,6 +170,7 @@ public struct KanavaConfig: Codable, Sendable, Equatable {
         try require(notices.escalateAfterMinutes > 0, "notices.escalate_after_minutes", "must be positive")
         try require(notices.checkSeconds > 0, "notices.check_seconds", "must be positive")
         try require((1...100_000).contains(notices.maxBodyChars), "notices.max_body_chars", "must be 1–100000")
+        try require(clock.checkSeconds > 0, "clock.check_seconds", "must be positive")
         try require(roster.pollSeconds > 0, "roster.poll_seconds", "must be positive")
         try require(roster.maxBytes > 0, "roster.max_bytes", "must be positive")
         try require((0...1).contains(roster.removalGuardShare), "roster.removal_guard_share", "must be 0–1")

@@ -104,7 +104,7 @@ public struct RosterService: Sendable {
         }
         if plan.isEmpty { return outcome }  // a forced empty file with nothing to remove
 
-        let committed = try await store.applyRoster(plan, sections: templates.toc, record: record, changes: changes, at: now) { people in
+        let committed = try await store.applyRoster(plan, sections: templates.toc, clock: templates.annualClock, record: record, changes: changes, at: now) { people in
             try Self.events(plan, people)
         }
         bus.publish(committed.events)

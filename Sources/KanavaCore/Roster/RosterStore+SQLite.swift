@@ -30,7 +30,7 @@ extension SQLiteStore: RosterStore {
     }
 
     public func applyRoster(
-        _ plan: RosterPlan, sections toc: TableOfContents, record: RosterSyncRecord, changes: [RosterChange], at time: Date,
+        _ plan: RosterPlan, sections toc: TableOfContents, clock: ClockTemplate, record: RosterSyncRecord, changes: [RosterChange], at time: Date,
         events: @escaping @Sendable (RosterPeople) throws -> [EventDraft]
     ) async throws -> Committed<RosterSyncRecord> {
         try await write("applyRoster") { db in
@@ -50,6 +50,7 @@ extension SQLiteStore: RosterStore {
                 try db.execute(sql: "INSERT INTO account (id, name, created_at) VALUES (?, ?, ?)", arguments: [account.id.rawValue, account.name, time])
                 try db.execute(sql: "INSERT INTO channel (account_id) VALUES (?)", arguments: [account.id.rawValue])
                 try Self.insertTemplateSections(toc, for: account.id, db)
+                _ = try Self.insertClockTemplate(clock, for: account.id, startDate: nil, at: time, db)
             }
             for rename in plan.renames {
                 try db.execute(sql: "UPDATE account SET name = ? WHERE id = ?", arguments: [rename.to, rename.account.rawValue])

@@ -109,9 +109,9 @@ public protocol RosterStore: Sendable {
     /// Every account, person and membership, as a sync compares them.
     func rosterSnapshot() async throws -> RosterSnapshot
     /// Applies a plan in one transaction with its audit record and events (built once people have ids).
-    /// New accounts get their channel's sections from `toc` in the same transaction.
+    /// New accounts get their channel's sections from `toc` and its annual clock from `clock` in the same transaction.
     func applyRoster(
-        _ plan: RosterPlan, sections toc: TableOfContents, record: RosterSyncRecord, changes: [RosterChange], at time: Date,
+        _ plan: RosterPlan, sections toc: TableOfContents, clock: ClockTemplate, record: RosterSyncRecord, changes: [RosterChange], at time: Date,
         events: @escaping @Sendable (RosterPeople) throws -> [EventDraft]
     ) async throws -> Committed<RosterSyncRecord>
     /// Records a refused sync (nothing else changes).

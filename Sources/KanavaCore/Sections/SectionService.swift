@@ -143,6 +143,8 @@ public struct MustReadEventData: Codable, Sendable {
 /// Applies the table-of-contents template to channels and publishes what changed.
 public struct TemplateService: Sendable {
     public let toc: TableOfContents
+    /// The events a new channel's annual clock starts with (see `TemplateService+AnnualClock.swift`).
+    public let annualClock: ClockTemplate
     let store: any KanavaStore
     let bus: EventBus
     let clock: any WallClock

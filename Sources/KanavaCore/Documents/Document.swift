@@ -181,16 +181,6 @@ extension LocalDate {
     fileprivate static let distantFuture = LocalDate(year: 2999, month: 12, day: 31)!
 }
 
-/// Today's calendar date where the company works, for contract status.
-enum DocumentCalendar {
-    static func today(_ now: Date) -> LocalDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Helsinki") ?? .gmt
-        let parts = calendar.dateComponents([.year, .month, .day], from: now)
-        return LocalDate(year: parts.year ?? 2000, month: parts.month ?? 1, day: parts.day ?? 1) ?? LocalDate(year: 2000, month: 1, day: 1)!
-    }
-}
-
 /// `document.*` events carry the ``Document`` as it now is as their data, visible to the roles that may see its section.
 extension EventKind {
     public static let documentAdded: EventKind = "document.added"

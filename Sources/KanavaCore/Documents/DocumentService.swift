@@ -111,7 +111,7 @@ public struct DocumentService: Sendable {
     /// A section's documents: contracts in force, drafts, superseded and expired ones, then the rest by title.
     public func list(_ account: AccountID, section key: String, for principal: Principal) async throws -> DocumentList {
         let (access, section) = try await visibleSection(account, key, for: principal)
-        let today = DocumentCalendar.today(clock.now())
+        let today = LocalDate.inHelsinki(clock.now())
         let documents = try await store.documents(in: account, section: section.key).map { Document($0, today: today) }
         return DocumentList(section: section, canEdit: section.isEditable(by: access), documents: Document.sectionOrder(documents))
     }
@@ -193,7 +193,7 @@ public struct DocumentService: Sendable {
         try Self.checkPeriod(from: updated.validFrom, until: updated.validUntil)
         guard updated != record else { return try await detail(record, canEdit: true) }
 
-        let today = DocumentCalendar.today(clock.now())
+        let today = LocalDate.inHelsinki(clock.now())
         let committed = try await store.updateDocument(
             updated, supersedeOthers: change.status != nil && updated.recordedStatus == .inForce, at: clock.now(),
             events: Self.events(.documentUpdated, section: section, today: today))
@@ -204,7 +204,7 @@ public struct DocumentService: Sendable {
     /// Unpins a document. Its versions and files are kept; it no longer appears anywhere.
     public func remove(_ account: AccountID, document id: DocumentID, by principal: Principal) async throws {
         let (section, _) = try await editableDocument(account, id, by: principal)
-        let today = DocumentCalendar.today(clock.now())
+        let today = LocalDate.inHelsinki(clock.now())
         let committed = try await store.removeDocument(id, in: account, by: principal.person?.id, at: clock.now(),
                                                        events: Self.events(.documentRemoved, section: section, today: today))
         bus.publish(committed.events)
@@ -216,7 +216,7 @@ public struct DocumentService: Sendable {
     private func pin(_ metadata: Metadata, title: String, source: DocumentSource, version: NewDocumentVersion,
                      in account: AccountID, section: SectionInfo, by principal: Principal) async throws -> DocumentDetail {
         let now = clock.now()
-        let today = DocumentCalendar.today(now)
+        let today = LocalDate.inHelsinki(now)
         let new = NewDocument(account: account, section: section.key, title: title, kind: metadata.kind, source: source,
                               recordedStatus: metadata.status, validFrom: metadata.validFrom, validUntil: metadata.validUntil,
                               createdBy: principal.person?.id)
@@ -231,13 +231,13 @@ public struct DocumentService: Sendable {
     private func addVersion(_ version: NewDocumentVersion, to record: DocumentRecord, section: SectionInfo) async throws -> DocumentDetail {
         let now = clock.now()
         let committed = try await store.addDocumentVersion(record.id, in: record.account, version: version, at: now,
-                                                           events: Self.events(.documentVersioned, section: section, today: DocumentCalendar.today(now)))
+                                                           events: Self.events(.documentVersioned, section: section, today: LocalDate.inHelsinki(now)))
         bus.publish(committed.events)
         return try await detail(committed.value, canEdit: true)
     }
 
     private func detail(_ record: DocumentRecord, canEdit: Bool) async throws -> DocumentDetail {
-        DocumentDetail(document: Document(record, today: DocumentCalendar.today(clock.now())),
+        DocumentDetail(document: Document(record, today: LocalDate.inHelsinki(clock.now())),
                        versions: try await store.documentVersions(of: record.id), canEdit: canEdit)
     }
 

@@ -49,6 +49,9 @@ public enum KanavaServer {
         let admin = api.group("admin").add(middleware: AdminGuardMiddleware())
         AdminRosterRoutes(kanava: kanava).addRoutes(to: admin)
         AdminTemplateRoutes(kanava: kanava).addRoutes(to: admin)
+        AdminBotRoutes(kanava: kanava).addRoutes(to: admin)
+        // Bots are judged by their bearer token alone: not under `api`'s session and CSRF middleware.
+        BotRoutes(kanava: kanava).addRoutes(to: router.group("api/bot").add(middleware: BotAuthMiddleware(bots: kanava.bots)))
         WebSocketRoutes(kanava: kanava, hub: hub, origins: origins).addRoutes(to: router)
 
         var server = HTTPServerBuilder.http1WebSocketUpgrade(

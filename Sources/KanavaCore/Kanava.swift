@@ -25,6 +25,7 @@ public struct Kanava: Sendable {
     public let search: SearchService
     public let annualClock: AnnualClockService
     public let bots: BotService
+    public let webhooks: WebhookService
     /// Who is connected to this server (the WebSocket hub keeps it up to date).
     public let presence: Presence
     /// Reminds and escalates unacknowledged urgent notices (a service of `kanava serve`).
@@ -99,6 +100,7 @@ public struct Kanava: Sendable {
             : nil
         annualClock = AnnualClockService(store: store, access: access, bus: bus, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)
         bots = BotService(store: store, access: access, chat: chat, annualClock: annualClock, clock: clock, logger: logger)
+        webhooks = WebhookService(store: store, access: access, chat: chat, clock: clock, logger: logger)
         clockReminders = ClockReminders(store: store, chat: chat, clock: clock, checkSeconds: config.clock.checkSeconds, logger: logger)
         memos = MemoService(store: store, access: access, sections: store, bus: bus, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)
     }

@@ -24,6 +24,9 @@ public struct Kanava: Sendable {
     public let notices: NoticeService
     public let search: SearchService
     public let annualClock: AnnualClockService
+    public let bots: BotService
+    public let webhooks: WebhookService
+    public let calendarFeeds: CalendarFeedService
     /// Who is connected to this server (the WebSocket hub keeps it up to date).
     public let presence: Presence
     /// Reminds and escalates unacknowledged urgent notices (a service of `kanava serve`).
@@ -97,6 +100,9 @@ public struct Kanava: Sendable {
             ? MailDelivery(outbox: store, transport: try SMTPTransport(config: config.smtp, logger: logger), clock: clock, logger: logger)
             : nil
         annualClock = AnnualClockService(store: store, access: access, bus: bus, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)
+        bots = BotService(store: store, access: access, chat: chat, annualClock: annualClock, clock: clock, logger: logger)
+        webhooks = WebhookService(store: store, access: access, chat: chat, clock: clock, logger: logger)
+        calendarFeeds = CalendarFeedService(store: store, clock: clock, logger: logger)
         clockReminders = ClockReminders(store: store, chat: chat, clock: clock, checkSeconds: config.clock.checkSeconds, logger: logger)
         memos = MemoService(store: store, access: access, sections: store, bus: bus, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)
     }

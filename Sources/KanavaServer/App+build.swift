@@ -22,6 +22,7 @@ public enum KanavaServer {
         let hub = Hub(presence: kanava.presence)
         kanava.bus.addSink(hub)
         let origins = OriginPolicy(publicURL: config.server.publicUrl)
+        let address = PublicAddress(config: config.server)
         let secureCookies = config.server.secureCookies || config.server.tls.enabled
 
         let router = Router(context: KanavaRequestContext.self)
@@ -46,9 +47,14 @@ public enum KanavaServer {
         ChatRoutes(kanava: kanava).addRoutes(to: channel)
         NoticeRoutes(kanava: kanava).addRoutes(to: api, channel: channel)
         SearchRoutes(kanava: kanava).addRoutes(to: api)
+        WebhookRoutes(kanava: kanava, address: address).addRoutes(to: channel, router: router)
+        CalendarFeedRoutes(kanava: kanava, address: address).addRoutes(to: api, router: router)
         let admin = api.group("admin").add(middleware: AdminGuardMiddleware())
         AdminRosterRoutes(kanava: kanava).addRoutes(to: admin)
         AdminTemplateRoutes(kanava: kanava).addRoutes(to: admin)
+        AdminBotRoutes(kanava: kanava).addRoutes(to: admin)
+        // Bots are judged by their bearer token alone: not under `api`'s session and CSRF middleware.
+        BotRoutes(kanava: kanava).addRoutes(to: router.group("api/bot").add(middleware: BotAuthMiddleware(bots: kanava.bots)))
         WebSocketRoutes(kanava: kanava, hub: hub, origins: origins).addRoutes(to: router)
 
         var server = HTTPServerBuilder.http1WebSocketUpgrade(

@@ -10,6 +10,8 @@ public struct KanavaRequestContext: RequestContext, WebSocketRequestContext {
     public let webSocket: WebSocketHandlerReference<Self>
     /// The signed-in session, when the request carried a valid session cookie.
     public var identity: AuthenticatedSession?
+    /// The bot whose bearer token the request carried (set by ``BotAuthMiddleware`` on `/api/bot/…` only).
+    public var bot: Bot?
     /// The connection the request came on (a slow WebSocket consumer is cut off by closing it).
     let channel: any Channel
 
@@ -26,6 +28,12 @@ public struct KanavaRequestContext: RequestContext, WebSocketRequestContext {
     public func principal() throws -> Principal {
         guard let identity else { throw KanavaError(.unauthenticated, "sign in first") }
         return .person(identity.person)
+    }
+
+    /// The bot of a `/api/bot/…` request, or `unauthenticated`.
+    func requireBot() throws -> Bot {
+        guard let bot else { throw KanavaError(.unauthenticated, "send the bot's token as Authorization: Bearer kbt_…") }
+        return bot
     }
 
     /// The `:account` of a channel route's path, validated.

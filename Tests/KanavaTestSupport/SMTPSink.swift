@@ -10,9 +10,8 @@ import Foundation
 /// }
 /// ```
 ///
-/// If aiosmtpd is not importable, it is installed once into `.build/pydeps` of this package (pip, PyPI);
-/// if that fails too, starting a sink throws, so a test fails rather than skips. Foundation only, so that it
-/// can move to shared test support as it is.
+/// If aiosmtpd is not importable, it is installed once into `.build/python/aiosmtpd` of this package (pip, PyPI;
+/// see ``PythonDependencies``); if that fails too, starting a sink throws, so a test fails rather than skips.
 public struct SMTPSink: Sendable {
     /// How the sink behaves.
     public struct Options: Sendable {
@@ -95,7 +94,7 @@ public struct SMTPSink: Sendable {
 
     /// Starts a sink and returns once it listens. Call ``stop()`` when done.
     public static func start(_ options: Options = Options()) async throws -> SMTPSink {
-        let pythonPath = try await PythonDependencies.aiosmtpd.value
+        let pythonPath = try await PythonDependencies.path(module: "aiosmtpd", package: "aiosmtpd")
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kanava-smtp-sink-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 
@@ -205,60 +204,6 @@ public struct SMTPSink: Sendable {
             }
         }
         return lines
-    }
-}
-
-/// Finding or installing aiosmtpd, once per test process.
-enum PythonDependencies {
-    /// The PYTHONPATH that makes `import aiosmtpd` work: nil if it works as it is, else `.build/pydeps`.
-    static let aiosmtpd = Task<String?, any Error> {
-        if try await canImport(pythonPath: nil) { return nil }
-        let target = SMTPSink.packageRoot.appendingPathComponent(".build/pydeps")
-        if try await canImport(pythonPath: target.path) { return target.path }
-
-        // Install beside the target and rename into place, so that a concurrent test process never sees
-        // a half-installed directory; if another process got there first, its copy is used.
-        let staging = target.deletingLastPathComponent().appendingPathComponent("pydeps-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: staging) }
-        let (status, output) = try await run(["python3", "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                                              "--target", staging.path, "aiosmtpd"], pythonPath: nil)
-        guard status == 0 else {
-            throw SMTPSinkError("aiosmtpd is not installed and `pip install --target \(staging.path) aiosmtpd` failed (exit \(status)): \(output)")
-        }
-        if rename(staging.path, target.path) != 0 && !FileManager.default.fileExists(atPath: target.path) {
-            throw SMTPSinkError("could not move aiosmtpd into \(target.path): errno \(errno)")
-        }
-        guard try await canImport(pythonPath: target.path) else {
-            throw SMTPSinkError("aiosmtpd was installed into \(target.path) but `import aiosmtpd` still fails")
-        }
-        return target.path
-    }
-
-    private static func canImport(pythonPath: String?) async throws -> Bool {
-        try await run(["python3", "-c", "import aiosmtpd"], pythonPath: pythonPath).status == 0
-    }
-
-    /// Runs a command found on PATH and returns its exit status and combined output.
-    private static func run(_ arguments: [String], pythonPath: String?) async throws -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        if let pythonPath {
-            process.environment = ProcessInfo.processInfo.environment.merging(["PYTHONPATH": pythonPath]) { $1 }
-        }
-        let output = FileManager.default.temporaryDirectory.appendingPathComponent("kanava-pip-\(UUID().uuidString).txt")
-        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
-        defer { try? FileManager.default.removeItem(at: output) }
-        let handle = try FileHandle(forWritingTo: output)
-        defer { try? handle.close() }
-        process.standardOutput = handle
-        process.standardError = handle
-        process.standardInput = FileHandle.nullDevice
-        let (exited, exit) = AsyncStream.makeStream(of: Void.self)
-        process.terminationHandler = { _ in exit.finish() }
-        try process.run()
-        for await _ in exited {}
-        return (process.terminationStatus, (try? String(contentsOf: output, encoding: .utf8)) ?? "")
     }
 }
 

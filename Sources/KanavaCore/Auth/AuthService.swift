@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import Logging
 
@@ -36,9 +35,9 @@ public struct AuthService: Sendable {
         await throttle.recordSuccess(email: email)
 
         let now = clock.now()
-        let token = Self.randomToken()
+        let token = SecretToken.random()
         let session = Session(
-            tokenHash: Self.hash(token), person: person.id, csrfToken: Self.randomToken(),
+            tokenHash: SecretToken.hash(token), person: person.id, csrfToken: SecretToken.random(),
             createdAt: now, expiresAt: now + lifetime, lastSeenAt: now,
             address: address, userAgent: userAgent.map { String($0.prefix(300)) }
         )
@@ -49,8 +48,8 @@ public struct AuthService: Sendable {
 
     /// The session a cookie token stands for, or nil when unknown, expired or idle too long.
     public func authenticate(token: String) async throws -> AuthenticatedSession? {
-        guard Self.isWellFormed(token) else { return nil }
-        return try await session(tokenHash: Self.hash(token))
+        guard SecretToken.isWellFormed(token) else { return nil }
+        return try await session(tokenHash: SecretToken.hash(token))
     }
 
     /// Whether a session (of an open WebSocket) is still valid; records the activity.
@@ -73,33 +72,13 @@ public struct AuthService: Sendable {
     }
 
     public func signOut(token: String) async throws {
-        guard Self.isWellFormed(token) else { return }
-        try await store.deleteSession(tokenHash: Self.hash(token))
+        guard SecretToken.isWellFormed(token) else { return }
+        try await store.deleteSession(tokenHash: SecretToken.hash(token))
     }
 
     /// Deletes sessions that have ended; run periodically.
     public func purgeEndedSessions() async throws -> Int {
         let now = clock.now()
         return try await store.deleteSessions(endedBefore: now, idleSince: now - idleTimeout)
-    }
-
-    // MARK: - Tokens
-
-    /// 32 random bytes, base64url without padding (43 characters).
-    static func randomToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &generator) }
-        return Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-").replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-    }
-
-    static func hash(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).hex
-    }
-
-    static func isWellFormed(_ token: String) -> Bool {
-        token.utf8.count == 43 && token.utf8.allSatisfy { byte in
-            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A) || byte == 0x2D || byte == 0x5F
-        }
     }
 }

@@ -11,12 +11,16 @@ public struct MessageDraft: Sendable {
     /// Write in the "ask the director" conversation of this member: a member gives their own id, the director
     /// (or an admin) the id of the member they answer.
     public var privateWith: PersonID?
+    /// The bot posting it (under a system principal named after the bot): its client ids are its own, so they never
+    /// meet another bot's or a built-in poster's such as the reminder bot's.
+    public var bot: BotID?
 
-    public init(clientId: String?, body: String, threadRoot: MessageID? = nil, privateWith: PersonID? = nil) {
+    public init(clientId: String?, body: String, threadRoot: MessageID? = nil, privateWith: PersonID? = nil, bot: BotID? = nil) {
         self.clientId = clientId
         self.body = body
         self.threadRoot = threadRoot
         self.privateWith = privateWith
+        self.bot = bot
     }
 }
 
@@ -59,7 +63,7 @@ public struct ChatService: Sendable {
 
     public func send(_ account: AccountID, _ draft: MessageDraft, by principal: Principal) async throws -> SendResult {
         let access = try await access.channel(account, for: principal)
-        let body = try messageBody(draft.body)
+        let body = try messageBody(draft.body, field: "body")
         let clientId = try draft.clientId.map(Self.clientId)
         var privateWith = draft.privateWith
         var threadRoot = draft.threadRoot
@@ -77,7 +81,8 @@ public struct ChatService: Sendable {
         if let member = privateWith { try await checkConversation(member, access: access, writing: true) }
         let mentions = privateWith == nil ? MentionFinder(members: try await store.members(of: account).map(\.person)).mentions(in: body) : []
         let new = NewMessage(account: account, author: principal.person?.id, authorName: principal.person == nil ? principal.systemName : nil,
-                             clientId: clientId, threadRoot: threadRoot, privateWith: privateWith, body: body, mentions: mentions)
+                             clientId: clientId, threadRoot: threadRoot, privateWith: privateWith, body: body, mentions: mentions,
+                             bot: principal.person == nil ? draft.bot : nil)
         let renderer = renderer
         let committed = try await store.postMessage(new, at: clock.now()) { message in
             [try EventDraft(channel: account, kind: .messagePosted, payload: Self.rendered(message, renderer),
@@ -95,7 +100,7 @@ public struct ChatService: Sendable {
     public func edit(_ account: AccountID, _ id: MessageID, body text: String, by principal: Principal) async throws -> Message {
         let access = try await access.channel(account, for: principal)
         let message = try await ownMessage(id, in: account, access: access, principal: principal)
-        let body = try messageBody(text)
+        let body = try messageBody(text, field: "body")
         guard body != message.body else { return view(message, access) }
         let mentions = message.privateWith == nil ? MentionFinder(members: try await store.members(of: account).map(\.person)).mentions(in: body) : []
         let renderer = renderer
@@ -196,9 +201,11 @@ public struct ChatService: Sendable {
         return message
     }
 
-    private func messageBody(_ text: String) throws -> String {
+    /// A message text as it is stored: Windows line ends made `\n`, trimmed, not empty, at most `chat.max_message_chars`.
+    /// Bots and webhooks check their `text` with it first, so an error names their field.
+    public func messageBody(_ text: String, field: String) throws -> String {
         let normalised = text.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
-        return try TextInput.required(normalised, field: "body", maxChars: maxMessageChars)
+        return try TextInput.required(normalised, field: field, maxChars: maxMessageChars)
     }
 
     static func clientId(_ value: String) throws -> String {

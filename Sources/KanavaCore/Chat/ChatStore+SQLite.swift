@@ -4,15 +4,15 @@ import GRDB
 extension SQLiteStore: ChatStore {
     public func postMessage(_ new: NewMessage, at time: Date, events: @escaping MessageEvents) async throws -> Committed<PostedMessage> {
         try await write("postMessage") { db in
-            if let clientId = new.clientId, let earlier = try Self.fetchMessage(db, clientId: clientId, author: new.author, in: new.account) {
+            if let clientId = new.clientId, let earlier = try Self.fetchMessage(db, clientId: clientId, author: new.author, bot: new.bot, in: new.account) {
                 return Committed(PostedMessage(message: earlier, duplicate: true), events: [])
             }
             try db.cachedStatement(sql: """
-                INSERT INTO message (account_id, author_id, author_name, client_id, thread_root_id, private_with, body, mentions, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO message (account_id, author_id, author_name, client_id, thread_root_id, private_with, body, mentions, created_at, bot_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [
                     new.account.rawValue, new.author?.rawValue, new.authorName, new.clientId, new.threadRoot?.rawValue,
-                    new.privateWith?.rawValue, new.body, try Self.encodeMentions(new.mentions), time,
+                    new.privateWith?.rawValue, new.body, try Self.encodeMentions(new.mentions), time, new.bot?.rawValue,
                 ])
             let id = MessageID(db.lastInsertedRowID)
             for person in Set(new.mentions.map(\.id)) {
@@ -153,9 +153,10 @@ extension SQLiteStore: ChatStore {
         try Row.fetchOne(db.cachedStatement(sql: messageSelect + " WHERE m.id = ?"), arguments: [id.rawValue]).map(Message.init(row:))
     }
 
-    static func fetchMessage(_ db: Database, clientId: String, author: PersonID?, in account: AccountID) throws -> Message? {
-        try Row.fetchOne(db.cachedStatement(sql: messageSelect + " WHERE m.account_id = ? AND m.author_id IS ? AND m.client_id = ?"),
-                         arguments: [account.rawValue, author?.rawValue, clientId]).map(Message.init(row:))
+    /// The message stored under a client id by the same person, or the same bot, or (both nil) a built-in poster.
+    static func fetchMessage(_ db: Database, clientId: String, author: PersonID?, bot: BotID?, in account: AccountID) throws -> Message? {
+        try Row.fetchOne(db.cachedStatement(sql: messageSelect + " WHERE m.account_id = ? AND m.author_id IS ? AND m.bot_id IS ? AND m.client_id = ?"),
+                         arguments: [account.rawValue, author?.rawValue, bot?.rawValue, clientId]).map(Message.init(row:))
     }
 
     static func encodeMentions(_ mentions: [PersonRef]) throws -> String {

@@ -3,8 +3,8 @@ import Foundation
 /// Builds a write's events from the message as the transaction left it.
 public typealias MessageEvents = @Sendable (Message) throws -> [EventDraft]
 
-/// The outcome of storing a message: a retried send (same author and client id) returns the message stored the
-/// first time, with no new events.
+/// The outcome of storing a message: a retried send (same author or bot, and client id) returns the message stored
+/// the first time, with no new events.
 public struct PostedMessage: Sendable {
     public var message: Message
     public var duplicate: Bool
@@ -12,7 +12,7 @@ public struct PostedMessage: Sendable {
 
 public protocol ChatStore: Sendable {
     /// Stores a message (a reply also bumps its root's reply count), or finds the one stored earlier under the same
-    /// author and client id.
+    /// author (or bot) and client id.
     func postMessage(_ new: NewMessage, at time: Date, events: @escaping MessageEvents) async throws -> Committed<PostedMessage>
     /// Replaces a message's text, keeping the old text as an edit.
     func editMessage(_ id: MessageID, in account: AccountID, body: String, mentions: [PersonRef], by editor: PersonID?, at time: Date,

@@ -76,9 +76,11 @@ public struct NewMessage: Sendable {
     public var privateWith: PersonID?
     public var body: String
     public var mentions: [PersonRef]
+    /// The bot that posts it; with `author`, the idempotency space of `clientId`.
+    public var bot: BotID?
 
     public init(account: AccountID, author: PersonID?, authorName: String?, clientId: String?, threadRoot: MessageID?,
-                privateWith: PersonID?, body: String, mentions: [PersonRef]) {
+                privateWith: PersonID?, body: String, mentions: [PersonRef], bot: BotID? = nil) {
         self.account = account
         self.author = author
         self.authorName = authorName
@@ -87,6 +89,7 @@ public struct NewMessage: Sendable {
         self.privateWith = privateWith
         self.body = body
         self.mentions = mentions
+        self.bot = bot
     }
 }
 

@@ -6,7 +6,7 @@ import Foundation
 /// Each mutating method is one transaction that also appends the events describing the change, so the
 /// data and the channel's event stream can never disagree.
 public protocol KanavaStore: PersonStore, SessionStore, AccountStore, EventLogStore, RosterStore, DocumentStore, MemoStore, SectionStore,
-    ChatStore, NoticeStore, SearchStore, MailOutboxStore, AnnualClockStore {
+    ChatStore, NoticeStore, SearchStore, MailOutboxStore, AnnualClockStore, BotStore, WebhookStore, CalendarFeedStore {
     /// Touches the database (readiness checks).
     func ping() async throws
 }

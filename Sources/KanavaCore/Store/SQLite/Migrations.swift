@@ -140,6 +140,7 @@ enum Migrations {
         migrator.registerMigration("v4-documents-memos", migrate: DocumentsMemosMigration.v4)
         migrator.registerMigration("v5-chat-notices-search", migrate: ChatMigration.v5)
         migrator.registerMigration("v6-annual-clock", migrate: AnnualClockMigration.v6)
+        migrator.registerMigration("v7-bots-webhooks-feeds", migrate: IntegrationsMigration.v7)
         return migrator
     }
 }

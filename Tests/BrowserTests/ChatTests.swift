@@ -422,14 +422,16 @@ struct TwoPeople {
     let directorWindow: String
     let otherWindow: String
 
-    static func signIn(_ browser: WebDriver, _ server: TestServer, director: Person, other: Person) async throws -> TwoPeople {
+    /// `accounts`: the account list both see after signing in.
+    static func signIn(_ browser: WebDriver, _ server: TestServer, director: Person, other: Person,
+                       accounts: [String] = [ChatTests.account]) async throws -> TwoPeople {
         let first = ShellPage(browser: browser, port: server.port)
-        try await first.signInFromStart(director.email, expecting: [ChatTests.account])
+        try await first.signInFromStart(director.email, expecting: accounts)
         let directorWindow = try await browser.windowHandle()
         let otherWindow = try await browser.newWindow()
         try await browser.switchToWindow(otherWindow)
         let second = ShellPage(browser: browser, port: server.port, host: "localhost")
-        try await second.signInFromStart(other.email, expecting: [ChatTests.account])
+        try await second.signInFromStart(other.email, expecting: accounts)
         return TwoPeople(browser: browser, director: first, other: second, directorWindow: directorWindow, otherWindow: otherWindow)
     }
 

@@ -1,11 +1,18 @@
 // Builds DOM nodes without innerHTML, so text from the server always stays text.
 // el('a', { href: '#/x', class: 'link', onclick: fn }, 'label', child)
 export function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
+  return build(document.createElement(tag), props, children);
+}
+
+// An SVG element, built like el(): svg('circle', { cx: 10, cy: 10, r: 4, class: 'dot' }).
+export function svg(tag, props = {}, ...children) {
+  return build(document.createElementNS('http://www.w3.org/2000/svg', tag), props, children);
+}
+
+function build(node, props, children) {
   for (const [key, value] of Object.entries(props)) {
     if (value == null || value === false) continue;
-    if (key === 'class') node.className = value;
-    else if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
+    if (key.startsWith('on')) node.addEventListener(key.slice(2), value);
     else node.setAttribute(key, value === true ? '' : String(value));
   }
   node.append(...children.flat(Infinity).filter((child) => child != null && child !== false));

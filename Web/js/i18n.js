@@ -90,6 +90,23 @@ export function formatDate(isoDate) {
   return new Intl.DateTimeFormat(language, { dateStyle: 'medium' }).format(date);
 }
 
+// "2026-03-15" → "15.3." (fi) / "Mar 15" (en)
+export function formatDayMonth(isoDate) {
+  const [year, month, day] = isoDate.split('-').map(Number);
+  const options = language === 'fi' ? { day: 'numeric', month: 'numeric' } : { month: 'short', day: 'numeric' };
+  return new Intl.DateTimeFormat(language, options).format(new Date(year, month - 1, day));
+}
+
+// 3 → "maaliskuu" / "March"; `style` 'short': "maalis" / "Mar".
+export function monthName(month, style = 'long') {
+  return new Intl.DateTimeFormat(language, { month: style }).format(new Date(2000, month - 1, 1));
+}
+
+// ISO weekday 1 (Monday) … 7 → "maanantai" / "Monday".
+export function weekdayName(weekday) {
+  return new Intl.DateTimeFormat(language, { weekday: 'long' }).format(new Date(2024, 0, weekday)); // 1.1.2024 was a Monday
+}
+
 // An ISO 8601 instant in the browser's time zone: "23.11.2026 klo 22.50" (fi) / "Nov 23, 2026, 10:50 PM" (en)
 export function formatDateTime(iso) {
   const date = new Date(iso);

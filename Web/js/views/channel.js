@@ -17,6 +17,7 @@ import { createToc, defaultSection, sectionTitle } from './toc.js';
 const RELOAD_KINDS = ['membership.added', 'membership.changed', 'account.updated'];
 const DOCUMENT_KINDS = ['document.added', 'document.versioned', 'document.updated', 'document.removed'];
 const MEMO_KINDS = ['memo.created', 'memo.updated', 'memo.deleted'];
+const CLOCK_KINDS = ['clock.created', 'clock.updated', 'clock.deleted', 'clock.marked'];
 const RELOAD_DELAY_MS = 300;
 const TABS = [['toc', 'channel.tabToc'], ['content', 'channel.tabContent'], ['chat', 'channel.tabChat']];
 // The section whose page also shows the account's facts and members.
@@ -256,6 +257,7 @@ export function renderChannel(root, { person, route }) {
       if (event.data?.section === section?.key) scheduleDocuments();
     }))),
     ...MEMO_KINDS.map((kind) => socket.on(kind, forThisChannel(scheduleMemos))),
+    ...CLOCK_KINDS.map((kind) => socket.on(kind, forThisChannel(() => section?.clockChanged()))),
   ];
   livePane.show(route);
   load();

@@ -1,9 +1,11 @@
 // One section of a channel in #channel-content: its text, must-read confirmation, the editor (directors and
-// admins), history with diffs, "who has read", and below the text its documents (and the memos section's memos).
+// admins), history with diffs, "who has read", and below the text its documents (and the memos section's memos, the
+// annual-clock section's clock).
 import { content } from '../content-api.js';
 import { el, fill } from '../dom.js';
 import { describeError, formatDateTime, roleName, t } from '../i18n.js';
 import { paths } from '../router.js';
+import { createAnnualClock } from './clock.js';
 import { createDocuments } from './documents.js';
 import { createMemos } from './memos.js';
 import { createHistory, createReaders, loadDiff } from './section-history.js';
@@ -14,6 +16,9 @@ import { sectionTitle } from './toc.js';
 const drafts = new Map();
 
 const MEMOS_KEY = 'memos';
+const CLOCK_KEY = 'annual-clock';
+// Sections whose content is a part of their own below the text, which is then an introduction.
+const PART_KEYS = [MEMOS_KEY, CLOCK_KEY];
 
 // `onState(key, mustConfirm)`: the page was loaded or confirmed (for the table of contents' to-do marks);
 // `onLoaded(page)`: the page was loaded (e.g. for the window title).
@@ -34,10 +39,11 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
   const panels = el('div', { class: 'section-panels' });
   const documents = createDocuments({ accountId, key });
   const memos = key === MEMOS_KEY ? createMemos({ accountId }) : null;
+  const clock = key === CLOCK_KEY ? createAnnualClock({ accountId }) : null;
   const element = el('article', { class: 'section-view', 'data-section-key': key, 'aria-labelledby': 'section-title' },
     el('header', { class: 'section-header' }, title, badges, meta, notes, actions),
     flash, banner, main, panels,
-    memos?.element, documents.element, extra);
+    memos?.element, clock?.element, documents.element, extra);
 
   let alive = true;
   let loadId = 0;
@@ -81,10 +87,10 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
 
     const buttons = [];
     if (page.canEdit && !editor) {
-      // In the memos section the memos are the content; its text is an introduction above them.
-      const label = key === MEMOS_KEY ? 'section.editIntro' : 'section.edit';
+      // In the memos and annual-clock sections the memos and the clock are the content; the text introduces them.
+      const label = PART_KEYS.includes(key) ? 'section.editIntro' : 'section.edit';
       buttons.push(el('button', {
-        type: 'button', id: 'section-edit', class: key === MEMOS_KEY ? 'button' : 'button primary', onclick: () => openEditor(),
+        type: 'button', id: 'section-edit', class: PART_KEYS.includes(key) ? 'button' : 'button primary', onclick: () => openEditor(),
       }, t(label)));
     }
     if (current) {
@@ -134,8 +140,8 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
     // page.html is rendered from Markdown and sanitised by the server (raw HTML in the text stays text, only
     // http/https/mailto links, no images): the one place the app inserts server HTML.
     body.innerHTML = page.html;
-    // The memos section's content is its memos: no "nothing written" there.
-    const empty = (!page.current || page.current.body.trim() === '') && key !== MEMOS_KEY;
+    // The memos and annual-clock sections' content is their part: no "nothing written" there.
+    const empty = (!page.current || page.current.body.trim() === '') && !PART_KEYS.includes(key);
     fill(main, body, empty && el('p', { class: 'muted empty-section' }, t(page.canEdit ? 'section.emptyEditor' : 'section.empty')));
   }
 
@@ -160,6 +166,7 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
       page = next;
       documents.element.hidden = false;
       if (memos) memos.element.hidden = false;
+      if (clock) clock.element.hidden = false;
       onLoaded?.(page);
       // A must-read with nothing written yet has nothing to confirm: no to-do mark either way.
       onState?.(key, page.section.mustRead && page.section.revision > 0 ? page.mustConfirm : null);
@@ -181,6 +188,7 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
           el('p', {}, el('a', { href: paths.channel(accountId) }, t('section.toFirst'))));
         documents.element.hidden = true;
         if (memos) memos.element.hidden = true;
+        if (clock) clock.element.hidden = true;
         if (focusPending) title.focus();
         focusPending = false;
       } else {
@@ -440,10 +448,14 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
     memosChanged() {
       memos?.reload();
     },
+    clockChanged() {
+      clock?.changed();
+    },
     reload() {
       load();
       documents.reload();
       memos?.reload();
+      clock?.reload();
       history?.reload();
       readers?.reload();
     },
@@ -454,6 +466,7 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
       if (editor && isDirty()) drafts.set(draftKey, { text: editor.textarea.value, baseRevision: editor.baseRevision });
       documents.destroy?.();
       memos?.destroy?.();
+      clock?.destroy();
     },
   };
 }

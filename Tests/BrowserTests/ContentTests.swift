@@ -267,8 +267,12 @@ struct ContentTests {
                 let ids = try await waitFor("the new memo first", read: { try await page.memoIDs() }, until: { $0.count == 2 })
                 #expect(ids.last == "\(old.id)")
                 let first = "#memos [data-memo-id=\"\(ids[0])\"]"
-                #expect(try await browser.text(of: browser.find("\(first) .memo-title")) == "Kehityspalaveri")
-                #expect(try await browser.text(of: browser.find("\(first) .memo-summary")).contains("Ville Mäkinen"))
+                // The list may be drawn once more for the live memo.created event: read until it holds still.
+                try await waitFor("the new memo's title and participants") {
+                    let title = try await browser.text(of: browser.find("\(first) .memo-title"))
+                    let summary = try await browser.text(of: browser.find("\(first) .memo-summary"))
+                    return title == "Kehityspalaveri" && summary.contains("Ville Mäkinen")
+                }
                 // Shown open after saving: its text as written, markup and all, with its line breaks.
                 let shown = try await waitFor("the memo's text", read: { try await browser.text(of: browser.find("\(first) .memo-body")) }, until: { !$0.isEmpty })
                 #expect(shown == body)

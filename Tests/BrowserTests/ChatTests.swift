@@ -51,10 +51,15 @@ struct ChatTests {
                 try await browser.sendKeys("Sulkekaa **pääventtiili** ja kuitatkaa tämä.", to: browser.find("#notice-body"))
                 try await page.click("#notice-submit")
                 let item = "#notice-list li[data-priority=\"urgent\"]"
-                try await waitFor("the notice in the list") { try await browser.exists(item) }
-                let id = try #require(try await browser.attribute("data-notice-id", of: browser.find(item)))
-                #expect(try await browser.text(of: browser.find("\(item) .notice-title")) == "Vesivahinko Tampereella")
-                #expect(try await browser.text(of: browser.find("\(item) .notice-body strong")) == "pääventtiili")
+                // The list is drawn again for the live notice.posted event: read until it holds still.
+                let id = try await waitFor("the notice in the list", read: {
+                    try await browser.attribute("data-notice-id", of: browser.find(item))
+                }, until: { $0 != nil }) ?? ""
+                try await waitFor("the notice's title and text") {
+                    let title = try await browser.text(of: browser.find("\(item) .notice-title"))
+                    let strong = try await browser.text(of: browser.find("\(item) .notice-body strong"))
+                    return title == "Vesivahinko Tampereella" && strong == "pääventtiili"
+                }
 
                 // Who has acknowledged: the supervisor and the regional director are pending.
                 try await page.click("\(item) [data-action=\"status\"]")

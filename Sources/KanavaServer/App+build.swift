@@ -13,10 +13,12 @@ import ServiceLifecycle
 
 /// Builds the HTTP/WebSocket application of an installation.
 public enum KanavaServer {
-    /// Builds the application. `onServerRunning` gets the listening channel (tests read the bound port from it).
+    /// Builds the application. `onServerRunning` gets the listening channel (tests read the bound port from it);
+    /// `inspectRouter` sees the router once every route is registered (tests list its routes).
     public static func buildApplication(
         kanava: Kanava,
-        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in }
+        onServerRunning: @escaping @Sendable (any Channel) async -> Void = { _ in },
+        inspectRouter: (Router<KanavaRequestContext>) -> Void = { _ in }
     ) throws -> some ApplicationProtocol {
         let config = kanava.config
         let hub = Hub(presence: kanava.presence)
@@ -56,6 +58,8 @@ public enum KanavaServer {
         // Bots are judged by their bearer token alone: not under `api`'s session and CSRF middleware.
         BotRoutes(kanava: kanava).addRoutes(to: router.group("api/bot").add(middleware: BotAuthMiddleware(bots: kanava.bots)))
         WebSocketRoutes(kanava: kanava, hub: hub, origins: origins).addRoutes(to: router)
+        OpenAPIRoutes(path: config.server.openapi, logger: kanava.logger).addRoutes(to: router)
+        inspectRouter(router)
 
         var server = HTTPServerBuilder.http1WebSocketUpgrade(
             webSocketRouter: router,

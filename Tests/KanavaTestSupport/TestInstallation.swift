@@ -19,6 +19,7 @@ public struct TestInstallation: Sendable {
         config.auth.bcryptCost = 4
         config.server.port = 0
         config.server.webRoot = repositoryRoot.appendingPathComponent("Web").path
+        config.server.openapi = repositoryRoot.appendingPathComponent("docs/openapi.yaml").path
         config.templates.toc = repositoryRoot.appendingPathComponent("config/toc.yaml").path
         config.templates.annualClock = repositoryRoot.appendingPathComponent("config/annual-clock.yaml").path
         // Tests run the reminder bot's rounds themselves; the server's own would post into their channels.

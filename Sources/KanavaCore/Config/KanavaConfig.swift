@@ -28,6 +28,8 @@ public struct KanavaConfig: Codable, Sendable, Equatable {
         public var publicUrl = ""
         /// Folder of the browser app.
         public var webRoot = "Web"
+        /// The OpenAPI document served at `/api/openapi.yaml`.
+        public var openapi = "docs/openapi.yaml"
         public var tls = TLS()
         /// Mark cookies Secure even without TLS here (TLS terminated by a proxy in front).
         public var secureCookies = false

@@ -1,25 +1,7 @@
 import Foundation
 import KanavaCore
+import KanavaTestSupport
 import Testing
-
-/// Runs python3 with `arguments`, `input` on standard input; returns its exit status and standard output.
-private func python(_ arguments: [String], input: Data = Data()) throws -> (status: Int32, output: Data) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["python3"] + arguments
-    let stdin = Pipe(), stdout = Pipe()
-    process.standardInput = stdin
-    process.standardOutput = stdout
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    stdin.fileHandleForWriting.write(input)
-    try stdin.fileHandleForWriting.close()
-    let output = stdout.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, output)
-}
-
-private let dateutilAvailable = (try? python(["-c", "import dateutil.rrule"]).status) == 0
 
 /// Expands for each case `{"rule", "start", "from", "through"}` the rule with python-dateutil and prints the dates.
 private let dateutilScript = """
@@ -51,8 +33,8 @@ private struct Generator {
 /// Our expansion against an independent RFC 5545 implementation (python-dateutil) on many generated rules, including
 /// the ones the annual clock refuses (skipping months), since their dates must still be RFC 5545's.
 @Suite struct RecurrenceDateutilTests {
-    @Test(.enabled(if: dateutilAvailable, "python3 with python-dateutil is needed (pip install python-dateutil)"))
-    func expansionAgreesWithDateutil() throws {
+    /// python-dateutil is installed into `.build/python` if missing; the test fails (never skips) if it cannot be.
+    @Test func expansionAgreesWithDateutil() async throws {
         var random = Generator(state: 20_260_310)
         var cases: [[String: String]] = []
         var ours: [[String]] = []
@@ -85,9 +67,10 @@ private struct Generator {
             ours.append(recurrence.dates(start: start, in: from...through).map(\.description))
             cases.append(["rule": rule, "start": start.description, "from": from.description, "through": through.description])
         }
-        let (status, output) = try python(["-c", dateutilScript], input: try JSONSerialization.data(withJSONObject: cases))
-        try #require(status == 0, "python-dateutil failed")
-        let theirs = try #require(try JSONSerialization.jsonObject(with: output) as? [[String]])
+        let pythonPath = try await PythonDependencies.path(module: "dateutil.rrule", package: "python-dateutil")
+        let result = try await Python.run(["-c", dateutilScript], input: try JSONSerialization.data(withJSONObject: cases), pythonPath: pythonPath)
+        try #require(result.status == 0, "python-dateutil failed: \(result.standardError)")
+        let theirs = try #require(try JSONSerialization.jsonObject(with: result.output) as? [[String]])
         try #require(theirs.count == cases.count)
         var mismatches = 0
         for index in cases.indices where ours[index] != theirs[index] {

@@ -168,16 +168,16 @@ extension SQLiteStore: AnnualClockStore {
 
     /// Inserts an event; nil when the account already has an event (even a deleted one) of the same template key.
     private static func insertClockEvent(_ new: NewClockEvent, at time: Date, _ db: Database) throws -> ClockEvent? {
-        try db.cachedStatement(sql: """
+        // One prepared statement that also returns the row: a roster's first apply makes ~25,000 of these.
+        try Row.fetchOne(db.cachedStatement(sql: """
             INSERT INTO clock_event (account_id, template_key, title, description, kind, owner, start_date, recurrence, lead_days, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (account_id, template_key) WHERE template_key IS NOT NULL DO NOTHING
-            """).execute(arguments: [
+            RETURNING *
+            """), arguments: [
                 new.account.rawValue, new.templateKey, new.title, new.description, new.kind.rawValue, new.owner.rawValue,
                 new.start.description, new.recurrence?.description, new.leadDays, time,
-            ])
-        guard db.changesCount == 1 else { return nil }
-        return try fetchClockEvent(db, ClockEventID(db.lastInsertedRowID), includeDeleted: false)
+            ]).map(ClockEvent.init(row:))
     }
 
     static func fetchClockEvent(_ db: Database, _ id: ClockEventID, includeDeleted: Bool) throws -> ClockEvent? {

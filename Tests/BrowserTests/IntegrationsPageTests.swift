@@ -34,6 +34,7 @@ struct IntegrationsPageTests {
                 #expect(token.hasPrefix("kbt_"))
                 try await waitFor("the bot in the list") { try await browser.findAll("#bots-list > li").count == 1 }
                 #expect(try await browser.text(of: browser.find("#bots-list > li .bot-channel-names")) == "Zeta Oy")
+                try await browser.saveScreenshot("integrations-bots-token")
 
                 let answer = try await HTTP.send(.get, port: server.port, "/api/bot/channels", headers: [.authorization: "Bearer \(token)"])
                 #expect(answer.status == 200)
@@ -46,6 +47,7 @@ struct IntegrationsPageTests {
                 try await waitFor("the bot revoked") { try await browser.exists("#bots-list > li[data-revoked=\"true\"]") }
                 let refused = try await HTTP.send(.get, port: server.port, "/api/bot/channels", headers: [.authorization: "Bearer \(token)"])
                 #expect(refused.status == 401)
+                try await expectNoScriptErrors(browser)
             }
         }
     }
@@ -61,7 +63,7 @@ struct IntegrationsPageTests {
 
             try await withBrowser(.desktop) { browser in
                 let shell = ShellPage(browser: browser, port: server.port)
-                try await shell.signInFromStart(director.email)
+                try await shell.signInFromStart(director.email, expecting: ["A1"])
                 try await shell.openAccount("A1")
                 try await shell.waitForChannel(titled: "Östra kiinteistö Ab")
                 try await browser.click(browser.find("#channel-webhooks"))
@@ -72,6 +74,7 @@ struct IntegrationsPageTests {
                 try await waitFor("the address") { try await browser.exists("#webhook-url") }
                 let url = try await browser.property("value", of: browser.find("#webhook-url"), as: String.self)
                 try await waitFor("the webhook in the list") { try await browser.findAll("#webhooks-list > li").count == 1 }
+                try await browser.saveScreenshot("integrations-webhook-url")
 
                 let path = try #require(URL(string: url)?.path)
                 #expect(path.hasPrefix("/hooks/"))
@@ -93,13 +96,14 @@ struct IntegrationsPageTests {
             // A member has no link, and the page refuses them.
             try await withBrowser(.desktop) { browser in
                 let shell = ShellPage(browser: browser, port: server.port)
-                try await shell.signInFromStart(supervisor.email)
+                try await shell.signInFromStart(supervisor.email, expecting: ["A1"])
                 try await shell.openAccount("A1")
                 try await shell.waitForChannel(titled: "Östra kiinteistö Ab")
                 #expect(try await browser.exists("#channel-webhooks") == false)
                 try await browser.navigate(to: shell.url("#/accounts/A1/webhooks"))
                 try await waitFor("the page to refuse") { try await browser.exists("#webhooks-forbidden") }
                 #expect(try await browser.isDisplayed(browser.find("#webhook-form")) == false)
+                try await expectNoScriptErrors(browser)
             }
         }
     }
@@ -129,6 +133,8 @@ struct IntegrationsPageTests {
                 #expect(feed.contentType?.hasPrefix("text/calendar") == true)
                 #expect(String(decoding: feed.body, as: UTF8.self).hasPrefix("BEGIN:VCALENDAR"))
                 try await waitFor("the feed shown as existing") { try await browser.exists("#feed-revoke") }
+                _ = try await browser.executeScript("document.querySelector('#calendar-feed').scrollIntoView({ block: 'center' }); return true", as: Bool.self)
+                try await browser.saveScreenshot("integrations-calendar-feed")
 
                 try await browser.click(browser.find("#feed-revoke"))
                 try await browser.click(browser.find("#calendar-feed [data-action=\"confirm\"]"))
@@ -137,9 +143,19 @@ struct IntegrationsPageTests {
                 }
                 #expect(try await browser.exists("#feed-url") == false)
                 #expect(try await HTTP.send(.get, port: server.port, path).status == 404)
+                try await expectNoScriptErrors(browser)
             }
         }
     }
+}
+
+/// Script errors and CSP refusals (a 401 from /api/session before signing in, and the 401/403/404 answers the
+/// tests ask for, are expected).
+private func expectNoScriptErrors(_ browser: WebDriver) async throws {
+    let problems = try await browser.browserLog().filter {
+        ($0.level == "SEVERE" && !$0.message.contains("Failed to load resource")) || $0.message.contains("Content Security Policy")
+    }
+    #expect(problems.isEmpty, "\(problems.map(\.message))")
 }
 
 private struct BotChannels: Decodable {

@@ -1,10 +1,11 @@
 // Hash routes: #/sign-in, #/accounts, #/accounts/<id>, #/accounts/<id>/<sectionKey>, #/admin/roster,
-// #/admin/template, #/search?q=…[&account=<id>], and a channel's live parts (the chat column):
+// #/admin/template, #/admin/bots, #/search?q=…[&account=<id>], and a channel's live parts (the chat column):
 //   #/accounts/<id>/chat                 the open chat        (?message=<n>: scrolled to that message)
 //   #/accounts/<id>/thread/<root>        one thread           (?message=<n>)
 //   #/accounts/<id>/notices              the channel's notices
 //   #/accounts/<id>/ask                  a member's "ask the director" conversation (?message=<n>)
 //   #/accounts/<id>/questions[/<person>] the director's list of those conversations, or one of them (?message=<n>)
+// and #/accounts/<id>/webhooks, the channel's incoming webhooks (its director and admins; a page of its own).
 // The part names are reserved: a section cannot be opened under one of them (template keys never are).
 
 let listener = () => {};
@@ -34,6 +35,8 @@ export const paths = {
   },
   roster: '#/admin/roster',
   template: '#/admin/template',
+  bots: '#/admin/bots',
+  webhooks: (id) => `#/accounts/${enc(id)}/webhooks`,
 };
 
 // A positive whole number from a route segment or query value, else null.
@@ -69,7 +72,16 @@ export function currentRoute() {
   if (path === '/accounts') return { name: 'accounts' };
   if (path === '/admin/roster') return { name: 'roster' };
   if (path === '/admin/template') return { name: 'template' };
+  if (path === '/admin/bots') return { name: 'bots' };
   if (path === '/search') return { name: 'search', q: params.get('q'), account: params.get('account') || null };
+  const webhooks = path.match(/^\/accounts\/([^/]+)\/webhooks$/);
+  if (webhooks) {
+    try {
+      return { name: 'webhooks', accountId: decodeURIComponent(webhooks[1]) };
+    } catch {
+      return { name: 'unknown' };
+    }
+  }
   const match = path.match(/^\/accounts\/(.+)$/);
   if (match) {
     try {

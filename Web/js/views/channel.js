@@ -99,7 +99,7 @@ export function renderChannel(root, { person, route }) {
     else if (event.target.closest('.shortcut-link')) selectTab('chat');
   });
   askSlot.addEventListener('click', (event) => {
-    if (event.target.closest('a')) selectTab('chat');
+    if (event.target.closest('#ask-director')) selectTab('chat');
   });
 
   function selectTab(name) {
@@ -161,7 +161,9 @@ export function renderChannel(root, { person, route }) {
     accountInfo.replaceChildren(overview(next), memberList(members));
     livePane.setAccount(next, members);
     const manage = next.role === 'account_director' || person.globalRole === 'admin';
-    askSlot.replaceChildren(manage ? '' : el('a', { id: 'ask-director', class: 'button ask-button', href: paths.ask(accountId) }, t('channel.askDirector')));
+    askSlot.replaceChildren(manage
+      ? el('a', { id: 'channel-webhooks', class: 'button small', href: paths.webhooks(accountId) }, t('webhooks.link'))
+      : el('a', { id: 'ask-director', class: 'button ask-button', href: paths.ask(accountId) }, t('channel.askDirector')));
     const changed = manage !== canManage;
     canManage = manage;
     // A new role changes what the section shows (editing, readers); an open editor is left alone.

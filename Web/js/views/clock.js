@@ -11,6 +11,7 @@ import { renderDetails } from './clock-details.js';
 import { createEventForm } from './clock-event-form.js';
 import { renderClockFace } from './clock-face.js';
 import { renderClockList } from './clock-list.js';
+import { createCalendarFeed } from './integrations.js';
 import { markSymbol, ownersIn, STATUSES } from './clock-marks.js';
 
 const FIRST_YEAR = 2000;
@@ -53,6 +54,9 @@ export function createAnnualClock({ accountId }) {
   const element = el('section', { id: 'annual-clock', class: 'clock-part', 'aria-labelledby': 'clock-heading' },
     el('h3', { id: 'clock-heading', class: 'sr-only' }, t('clock.title')),
     toolbar, formSlot, flash, status, figuresNode, body);
+  // The person's own calendar feed (every channel's clock in one iCalendar address).
+  const feed = createCalendarFeed();
+  element.append(feed.element);
 
   let alive = true;
   let loadId = 0;
@@ -291,6 +295,7 @@ export function createAnnualClock({ accountId }) {
       alive = false;
       clearTimeout(reloadTimer);
       clearTimeout(flashTimer);
+      feed.destroy();
     },
   };
 }

@@ -36,10 +36,12 @@ export function setHeaderPerson(person) {
   // Admins' links exist only for admins (not merely hidden from others).
   byId('admin-roster-link')?.remove();
   byId('admin-template-link')?.remove();
+  byId('admin-bots-link')?.remove();
   if (person?.globalRole === 'admin') {
     byId('person-name').before(
       el('a', { id: 'admin-roster-link', class: 'header-link', href: paths.roster, 'data-i18n': 'header.roster' }, t('header.roster')),
-      el('a', { id: 'admin-template-link', class: 'header-link', href: paths.template, 'data-i18n': 'header.template' }, t('header.template')));
+      el('a', { id: 'admin-template-link', class: 'header-link', href: paths.template, 'data-i18n': 'header.template' }, t('header.template')),
+      el('a', { id: 'admin-bots-link', class: 'header-link', href: paths.bots, 'data-i18n': 'header.bots' }, t('header.bots')));
   }
 }
 

@@ -166,6 +166,22 @@ extension SQLiteStore: AnnualClockStore {
         try template.events(for: account, startDate: startDate, today: LocalDate.inHelsinki(time)).compactMap { try insertClockEvent($0, at: time, db) }
     }
 
+    /// Inserts the same template events into many new accounts (a roster's first apply): the dates are worked out
+    /// once, and nothing is read back.
+    static func insertClockEvents(_ events: [NewClockEvent], into account: AccountID, at time: Date, _ db: Database) throws {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO clock_event (account_id, template_key, title, description, kind, owner, start_date, recurrence, lead_days, created_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (account_id, template_key) WHERE template_key IS NOT NULL DO NOTHING
+            """)
+        for new in events {
+            try insert.execute(arguments: [
+                account.rawValue, new.templateKey, new.title, new.description, new.kind.rawValue, new.owner.rawValue,
+                new.start.description, new.recurrence?.description, new.leadDays, time,
+            ])
+        }
+    }
+
     /// Inserts an event; nil when the account already has an event (even a deleted one) of the same template key.
     private static func insertClockEvent(_ new: NewClockEvent, at time: Date, _ db: Database) throws -> ClockEvent? {
         // One prepared statement that also returns the row: a roster's first apply makes ~25,000 of these.

@@ -46,11 +46,13 @@ extension SQLiteStore: RosterStore {
             }
             let resolver = RosterPeople(byKey: people)
 
+            // Roster accounts have no start date yet, so every new one gets the same clock events.
+            let clockEvents = plan.newAccounts.first.map { clock.events(for: $0.id, startDate: nil, today: LocalDate.inHelsinki(time)) } ?? []
             for account in plan.newAccounts {
                 try db.execute(sql: "INSERT INTO account (id, name, created_at) VALUES (?, ?, ?)", arguments: [account.id.rawValue, account.name, time])
                 try db.execute(sql: "INSERT INTO channel (account_id) VALUES (?)", arguments: [account.id.rawValue])
                 try Self.insertTemplateSections(toc, for: account.id, db)
-                _ = try Self.insertClockTemplate(clock, for: account.id, startDate: nil, at: time, db)
+                try Self.insertClockEvents(clockEvents, into: account.id, at: time, db)
             }
             for rename in plan.renames {
                 try db.execute(sql: "UPDATE account SET name = ? WHERE id = ?", arguments: [rename.to, rename.account.rawValue])

@@ -104,7 +104,7 @@ public struct AccountService: Sendable {
 
     /// A `membership.*` event; its subject is the person, so their own sockets learn of it too.
     static func event(_ kind: EventKind, _ membership: Membership, _ person: PersonRef) throws -> EventDraft {
-        try EventDraft(channel: membership.account, kind: kind, payload: Member(person: person, membership: membership), subject: person.id)
+        EventDraft(channel: membership.account, kind: kind, json: Member(person: person, membership: membership).eventJSON, subject: person.id)
     }
 }
 

@@ -26,6 +26,15 @@ public struct EventDraft: Sendable {
         self.visibleTo = visibleTo
         self.subject = subject
     }
+
+    /// For data already written as a JSON object in ``EventCoding``'s form (hot paths that write it directly).
+    init(channel: AccountID, kind: EventKind, json: Data, visibleTo: Set<ChannelRole>? = nil, subject: PersonID? = nil) {
+        self.channel = channel
+        self.kind = kind
+        self.payload = json
+        self.visibleTo = visibleTo
+        self.subject = subject
+    }
 }
 
 /// An event as committed: the draft plus its place in the channel's stream.

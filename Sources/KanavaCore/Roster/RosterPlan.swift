@@ -48,10 +48,30 @@ public struct RosterPlan: Sendable {
             && roleChanges.isEmpty && placeChanges.isEmpty
     }
 
-    /// Compares a roster with the stored state. Manual memberships are never touched; accounts are never deleted.
+    /// The stored state indexed for comparing: memberships by account and e-mail, as positions in the snapshot.
+    /// Built apart from the plan so that a sync can build it while the file is still being parsed.
+    public struct StoredIndex: Sendable {
+        let snapshot: RosterSnapshot
+        let positions: [AccountID: [String: Int]]
+
+        public init(_ snapshot: RosterSnapshot) {
+            var positions: [AccountID: [String: Int]] = [:]
+            for (index, membership) in snapshot.memberships.enumerated() { positions[membership.account, default: [:]][membership.emailKey] = index }
+            self.snapshot = snapshot
+            self.positions = positions
+        }
+    }
+
     public init(roster: Roster, snapshot: RosterSnapshot) {
-        var stored: [AccountID: [String: StoredMembership]] = [:]
-        for membership in snapshot.memberships { stored[membership.account, default: [:]][membership.emailKey] = membership }
+        self.init(roster: roster, stored: StoredIndex(snapshot))
+    }
+
+    /// Compares a roster with the stored state. Manual memberships are never touched; accounts are never deleted.
+    /// A stored membership no roster line matches is a removal candidate (no second index of the roster is needed).
+    public init(roster: Roster, stored index: StoredIndex) {
+        let snapshot = index.snapshot
+        let stored = index.positions
+        var matched = [Bool](repeating: false, count: snapshot.memberships.count)
         rosterMembershipsBefore = snapshot.memberships.count { $0.source == .roster }
 
         for (id, name) in roster.accounts.sorted(by: { $0.key < $1.key }) {
@@ -61,23 +81,17 @@ public struct RosterPlan: Sendable {
                 newAccounts.append((id, name))
             }
         }
-        for (key, person) in roster.people.sorted(by: { $0.key < $1.key }) where snapshot.people[key] == nil {
-            newPeople.append(person)
-        }
+        // Sorted for a stable order; only the new ones (usually none), as sorting 100,000 names is not free.
+        newPeople = roster.people.filter { snapshot.people[$0.key] == nil }.sorted { $0.key < $1.key }.map(\.value)
 
-        struct Key: Hashable {
-            var account: AccountID
-            var email: String
-        }
-        var wanted: Set<Key> = []
-        wanted.reserveCapacity(roster.memberships.count)
         for membership in roster.memberships {
             let key = EmailAddress.key(membership.email)
-            wanted.insert(Key(account: membership.account, email: key))
-            guard let current = stored[membership.account]?[key] else {
+            guard let index = stored[membership.account]?[key] else {
                 additions.append(membership)
                 continue
             }
+            matched[index] = true
+            let current = snapshot.memberships[index]
             if current.source == .manual {
                 manualKept.append((membership.account, membership.email))
                 continue
@@ -87,7 +101,10 @@ public struct RosterPlan: Sendable {
                 placeChanges.append(PlacesChange(membership: current, sites: membership.sites, cities: membership.cities))
             }
         }
-        removals = snapshot.memberships.filter { $0.source == .roster && !wanted.contains(Key(account: $0.account, email: $0.emailKey)) }
+        removals = snapshot.memberships.indices.compactMap { index in
+            let membership = snapshot.memberships[index]
+            return !matched[index] && membership.source == .roster ? membership : nil
+        }
     }
 
     /// Byte-equal lists of places (a site renamed to a canonically equal spelling is a change worth storing).

@@ -60,22 +60,23 @@ public struct RosterService: Sendable {
 
     public func sync(data: Data, source: String, by principal: Principal, dryRun: Bool = false, force: Bool = false) async throws -> Outcome {
         guard principal.isAdmin else { throw KanavaError.forbidden }
-        let hash = Self.hash(data)
         if data.count > maxBytes {
             return try await reject([RosterIssue(line: nil, problem: "the file is \(data.count) bytes; the limit is \(maxBytes) (roster.max_bytes)")],
-                                    hash: hash, source: source, by: principal, dryRun: dryRun, force: force)
+                                    hash: Self.hash(data), source: source, by: principal, dryRun: dryRun, force: force)
         }
-        // Reading the stored state (database threads) overlaps with parsing (this task).
-        async let snapshot = store.rosterSnapshot()
+        // Reading and indexing the stored state, and hashing the file, overlap with parsing (this task).
+        async let stored = RosterPlan.StoredIndex(try await store.rosterSnapshot())
+        async let fileHash = Self.hash(data)
         let roster: Roster
         do {
             roster = try parser.parse(data)
         } catch {
-            _ = try? await snapshot
-            return try await reject(error.issues, hash: hash, source: source, by: principal, dryRun: dryRun, force: force)
+            _ = try? await stored
+            return try await reject(error.issues, hash: await fileHash, source: source, by: principal, dryRun: dryRun, force: force)
         }
+        let hash = await fileHash
 
-        let plan = RosterPlan(roster: roster, snapshot: try await snapshot)
+        let plan = RosterPlan(roster: roster, stored: try await stored)
         let changes = Self.changes(plan)
         let counts = RosterCounts(plan)
         var outcome = Outcome(status: .unchanged, record: nil, format: roster.format, dataRows: roster.dataRows, counts: counts,

@@ -184,7 +184,7 @@ extension SQLiteStore: AnnualClockStore {
 
     /// Inserts an event; nil when the account already has an event (even a deleted one) of the same template key.
     private static func insertClockEvent(_ new: NewClockEvent, at time: Date, _ db: Database) throws -> ClockEvent? {
-        // One prepared statement that also returns the row: a roster's first apply makes ~25,000 of these.
+        // One prepared statement that also returns the row.
         try Row.fetchOne(db.cachedStatement(sql: """
             INSERT INTO clock_event (account_id, template_key, title, description, kind, owner, start_date, recurrence, lead_days, created_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)

@@ -12,20 +12,24 @@ struct ChromeDriverProcess: Sendable {
 
     /// Starts chromedriver and returns once it answers `GET /status` with `ready: true`.
     static func start(executable: URL) async throws -> ChromeDriverProcess {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kanava-chromedriver-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let output = try OutputFile(in: directory, name: "stdout.txt")
         let process = Process()
         process.executableURL = executable
         process.arguments = ["--port=0"]
-        let stdout = Pipe()
-        process.standardOutput = stdout
+        process.standardOutput = try output.writer()
         process.standardError = FileHandle.nullDevice
         let (exited, exit) = AsyncStream.makeStream(of: Void.self)
         process.terminationHandler = { _ in exit.finish() }
-        let output = chunks(of: stdout.fileHandleForReading)
         try process.run()
 
-        let child = Child(process: process, exited: exited)
+        let child = Child(process: process, exited: exited, directory: directory)
         do {
-            let port = try await withTimeout(10, "waiting for chromedriver to start") { try await Self.port(announcedIn: output) }
+            // "ChromeDriver was started successfully on port 41234."
+            let port = try await output.wait(for: "chromedriver to announce its port", timeout: .seconds(10)) { text in
+                text.firstMatch(of: /started successfully on port (\d+)/).flatMap { Int($0.1) }
+            }
             let server = WebDriverServer(port: port)
             try await waitUntilReady(server)
             return ChromeDriverProcess(server: server, child: child)
@@ -45,16 +49,18 @@ struct ChromeDriverProcess: Sendable {
         await child.stop()
     }
 
-    /// The running process and a stream that finishes when it exits.
+    /// The running process, a stream that finishes when it exits, and the folder of its output.
     private struct Child: Sendable {
         let process: Process
         let exited: AsyncStream<Void>
+        let directory: URL
 
         func stop() async {
             let pid = process.processIdentifier
             kill(pid, SIGKILL)
             kill(-pid, SIGKILL) // its process group: browsers left behind
             for await _ in exited {}
+            try? FileManager.default.removeItem(at: directory)
         }
     }
 
@@ -64,33 +70,5 @@ struct ChromeDriverProcess: Sendable {
             let status: Status = try await server.get("status")
             return status.ready
         }
-    }
-
-    /// The port in chromedriver's "ChromeDriver was started successfully on port 41234." line.
-    private static func port(announcedIn output: AsyncStream<Data>) async throws -> Int {
-        var text = Data()
-        for await chunk in output {
-            text.append(chunk)
-            if let match = String(decoding: text, as: UTF8.self).firstMatch(of: /started successfully on port (\d+)/) {
-                return Int(match.1)!
-            }
-        }
-        throw TestFailure("chromedriver exited without announcing its port: \(String(decoding: text, as: UTF8.self))")
-    }
-
-    /// What a child process writes to `handle`, until it closes. It is read as it comes, so the child never
-    /// blocks on a full pipe.
-    private static func chunks(of handle: FileHandle) -> AsyncStream<Data> {
-        let (chunks, continuation) = AsyncStream.makeStream(of: Data.self)
-        handle.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                continuation.finish()
-            } else {
-                continuation.yield(data)
-            }
-        }
-        return chunks
     }
 }

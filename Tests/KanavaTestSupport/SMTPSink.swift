@@ -105,14 +105,14 @@ public struct SMTPSink: Sendable {
         if let pythonPath {
             process.environment = ProcessInfo.processInfo.environment.merging(["PYTHONPATH": pythonPath]) { $1 }
         }
-        let stdin = Pipe(), stdout = Pipe()
+        let stdin = Pipe()
+        let stdout = try OutputFile(in: directory, name: "stdout.txt")
         process.standardInput = stdin
-        process.standardOutput = stdout
+        process.standardOutput = try stdout.writer()
         _ = FileManager.default.createFile(atPath: directory.appendingPathComponent("stderr.txt").path, contents: nil)
         process.standardError = try FileHandle(forWritingTo: directory.appendingPathComponent("stderr.txt"))
         let (exited, exit) = AsyncStream.makeStream(of: Void.self)
         process.terminationHandler = { _ in exit.finish() }
-        let lines = firstLine(of: stdout.fileHandleForReading)
         do {
             try process.run()
         } catch {
@@ -122,8 +122,11 @@ public struct SMTPSink: Sendable {
 
         let starting = SMTPSink(port: 0, process: process, exited: exited, stdin: stdin, directory: directory)
         do {
-            let line = try await withDeadline(.seconds(30), "the SMTP sink to announce its port") { await lines.first { _ in true } }
-            guard let line, line.hasPrefix("PORT "), let port = Int(line.dropFirst(5)) else {
+            // The first line is "PORT n" (or the sink exits, saying why on standard error).
+            let line = try await stdout.wait(for: "the SMTP sink to announce its port", timeout: .seconds(30)) { text in
+                text.firstIndex(of: "\n").map { String(text[..<$0]) } ?? (process.isRunning ? nil : "")
+            }
+            guard line.hasPrefix("PORT "), let port = Int(line.dropFirst(5)) else {
                 throw SMTPSinkError("the SMTP sink did not start: \(starting.standardError())")
             }
             return SMTPSink(port: port, process: process, exited: exited, stdin: stdin, directory: directory)
@@ -188,55 +191,9 @@ public struct SMTPSink: Sendable {
 
     /// This package's root: two levels above this file.
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-    /// A stream with at most one element: the first line the child writes to `handle`, if any.
-    private static func firstLine(of handle: FileHandle) -> AsyncStream<String> {
-        let (lines, continuation) = AsyncStream.makeStream(of: String.self)
-        let buffer = FirstLineBuffer()
-        handle.readabilityHandler = { handle in
-            let data = handle.availableData
-            if data.isEmpty {
-                handle.readabilityHandler = nil
-                continuation.finish()
-            } else if let line = buffer.appendAndTakeLine(data) {
-                continuation.yield(line)
-                continuation.finish()
-            }
-        }
-        return lines
-    }
-}
-
-/// Bytes read from a pipe until the first newline; used from the pipe's reading thread.
-private final class FirstLineBuffer: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-
-    /// Appends `chunk`; returns the first line once it is complete (and only then).
-    func appendAndTakeLine(_ chunk: Data) -> String? {
-        lock.withLock {
-            data.append(chunk)
-            guard let newline = data.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
-            return String(decoding: data[..<newline], as: UTF8.self)
-        }
-    }
 }
 
 public struct SMTPSinkError: Error, CustomStringConvertible {
     public let description: String
     init(_ description: String) { self.description = description }
-}
-
-/// `body`'s result, or an error naming `what` if it takes longer than `limit`.
-public func withDeadline<T: Sendable>(_ limit: Duration, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            try await Task.sleep(for: limit)
-            throw SMTPSinkError("timed out after \(limit) waiting for \(what)")
-        }
-        defer { group.cancelAll() }
-        guard let result = try await group.next() else { throw CancellationError() }
-        return result
-    }
 }

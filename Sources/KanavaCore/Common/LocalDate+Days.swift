@@ -50,4 +50,11 @@ extension LocalDate {
         return LocalDate(year: parts.year ?? 2000, month: parts.month ?? 1, day: parts.day ?? 1)
             ?? LocalDate(year: 2000, month: 1, day: 1)!
     }
+
+    /// The instant this date begins where the company works (midnight in Europe/Helsinki).
+    public var startInHelsinki: Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Helsinki") ?? .gmt
+        return calendar.date(from: DateComponents(year: year, month: month, day: day)) ?? .distantPast
+    }
 }

@@ -6,7 +6,8 @@ import Foundation
 /// Each mutating method is one transaction that also appends the events describing the change, so the
 /// data and the channel's event stream can never disagree.
 public protocol KanavaStore: PersonStore, SessionStore, AccountStore, EventLogStore, RosterStore, DocumentStore, MemoStore, SectionStore,
-    ChatStore, NoticeStore, SearchStore, MailOutboxStore, AnnualClockStore, BotStore, WebhookStore, CalendarFeedStore {
+    ChatStore, NoticeStore, SearchStore, MailOutboxStore, AnnualClockStore, BotStore, WebhookStore, CalendarFeedStore,
+    PlannerStore, FeedbackStore {
     /// Touches the database (readiness checks).
     func ping() async throws
 }

@@ -141,6 +141,8 @@ enum Migrations {
         migrator.registerMigration("v5-chat-notices-search", migrate: ChatMigration.v5)
         migrator.registerMigration("v6-annual-clock", migrate: AnnualClockMigration.v6)
         migrator.registerMigration("v7-bots-webhooks-feeds", migrate: IntegrationsMigration.v7)
+        migrator.registerMigration("v8-planner", migrate: PlannerMigration.v8)
+        migrator.registerMigration("v9-feedback", migrate: FeedbackMigration.v9)
         return migrator
     }
 }

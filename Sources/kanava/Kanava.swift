@@ -9,7 +9,7 @@ struct KanavaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kanava",
         abstract: "Kanava: the team messaging hub for national key accounts.",
-        subcommands: [Serve.self, User.self, RosterCommand.self, TemplateCommand.self, BenchCommand.self]
+        subcommands: [Serve.self, User.self, RosterCommand.self, TemplateCommand.self, BackupCommand.self, RestoreCommand.self, BenchCommand.self]
     )
 }
 
@@ -21,12 +21,7 @@ struct InstallationOptions: ParsableArguments {
     /// Loads configuration and opens the installation, with logs on standard error. A bad configuration or
     /// template file stops here with its file, line, key and problem, and exit code 78 (EX_CONFIG).
     func open(clock: any WallClock = SystemClock()) async throws -> Kanava {
-        let config: KanavaConfig
-        do {
-            config = try ConfigLoader().load(path: self.config, required: self.config != "config/kanava.yaml")
-        } catch {
-            throw configurationFailure(error)
-        }
+        let config = try loadConfig()
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = Logger.Level(rawValue: config.logLevel) ?? .info
@@ -35,6 +30,15 @@ struct InstallationOptions: ParsableArguments {
         do {
             return try await Kanava.open(config: config, clock: clock, logger: Logger(label: "kanava"))
         } catch let error as ConfigError {
+            throw configurationFailure(error)
+        }
+    }
+
+    /// The configuration alone, for commands that work on the data directory without opening the installation.
+    func loadConfig() throws -> KanavaConfig {
+        do {
+            return try ConfigLoader().load(path: config, required: config != "config/kanava.yaml")
+        } catch {
             throw configurationFailure(error)
         }
     }

@@ -132,17 +132,20 @@ public struct DocumentFiles: Sendable {
 
     /// `files/ab/cd/abcd…`
     func path(_ sha256: String) -> URL {
+        root.appendingPathComponent(Self.relativePath(sha256))
+    }
+
+    /// `ab/cd/abcd…`: where a file with this hash lives under the files directory (also in backups).
+    static func relativePath(_ sha256: String) -> String {
         let chars = Array(sha256)
-        return root.appendingPathComponent(String(chars[0..<2]), isDirectory: true)
-            .appendingPathComponent(String(chars[2..<4]), isDirectory: true)
-            .appendingPathComponent(sha256)
+        return "\(String(chars[0..<2]))/\(String(chars[2..<4]))/\(sha256)"
     }
 
     static func isHash(_ value: String) -> Bool {
         value.utf8.count == 64 && value.utf8.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
     }
 
-    private static func fsyncDirectory(_ url: URL) {
+    static func fsyncDirectory(_ url: URL) {
         let descriptor = open(url.path, O_RDONLY)
         guard descriptor >= 0 else { return }
         _ = fsync(descriptor)

@@ -37,9 +37,13 @@ public struct Kanava: Sendable {
     public let mailDelivery: MailDelivery?
     public let logger: Logger
 
-    /// Opens the installation's SQLite database under `config.dataDir` (created if needed) and wires the services.
+    /// Opens the installation's SQLite database under `config.dataDir` (created if needed; backed up first when this
+    /// version has migrations to run on it) and wires the services.
     public static func open(config: KanavaConfig, clock: any WallClock = SystemClock(), logger: Logger) async throws -> Kanava {
         try FileManager.default.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true)
+        if let backup = try UpgradeBackup.ifNeeded(dataDir: URL(fileURLWithPath: config.dataDir), now: clock.now()) {
+            logger.notice("backed up the installation before migrating its database", metadata: ["backup": "\(backup.path)"])
+        }
         let store = try SQLiteStore(path: databasePath(config))
         return try await Kanava(config: config, store: store, clock: clock, logger: logger)
     }

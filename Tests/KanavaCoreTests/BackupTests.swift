@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
-import KanavaCore
+@testable import KanavaCore
 import KanavaTestSupport
 import Logging
 import Testing
@@ -79,10 +79,15 @@ struct BackupTests {
             let writer = Task {
                 var n = 0
                 while !Task.isCancelled {
-                    n += 1
-                    _ = try await t.kanava.chat.send(world.account, MessageDraft(clientId: "w\(n)", body: "Jatkuva kirjoitus \(n)"), by: world.supervisor)
+                    do {
+                        _ = try await t.kanava.chat.send(world.account, MessageDraft(clientId: "w\(n + 1)", body: "Jatkuva kirjoitus \(n + 1)"),
+                                                         by: world.supervisor)
+                        n += 1
+                    } catch where Task.isCancelled {
+                        break // a send interrupted by the cancellation may or may not have been stored
+                    }
                 }
-                return n
+                return n + 1
             }
             try await Task.sleep(for: .milliseconds(200))
             let manifest = try Backup.create(dataDir: t.directory, destination: backup)
@@ -159,5 +164,37 @@ struct BackupTests {
             #expect(newerError?.description.contains("v99-from-the-future") == true)
             #expect(!FileManager.default.fileExists(atPath: target.path))
         }
+    }
+}
+
+@Suite("Upgrade backup")
+struct UpgradeBackupTests {
+    @Test func aDatabaseWithMigrationsToRunIsBackedUpBeforeTheyRunAndAnUpToDateOneIsNot() async throws {
+        let directory = BackupTests.scratch("upgrade")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // An installation of an older Kanava: everything up to the bots and webhooks, with one account.
+        let old = try DatabasePool(path: directory.appendingPathComponent(Backup.databaseName).path)
+        let olderMigrations = Array(Migrations.migrator.migrations.prefix(7))
+        try Migrations.migrator.migrate(old, upTo: olderMigrations.last!)
+        try await old.write { db in
+            try db.execute(sql: "INSERT INTO account (id, name, created_at) VALUES ('A1', 'Vanha asiakas', ?)", arguments: [Date()])
+        }
+        try old.close()
+
+        var config = TestInstallation.config(directory: directory)
+        config.dataDir = directory.path
+        _ = try await Kanava.open(config: config, logger: Logger(label: "upgrade"))
+        let backups = try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("backups").path)
+        #expect(backups.count == 1)
+        let backup = directory.appendingPathComponent("backups").appendingPathComponent(backups[0])
+        #expect(backups[0].hasPrefix("before-\(Migrations.migrator.migrations[7])-"))
+        let manifest = try Backup.readManifest(in: backup)
+        #expect(manifest.migrations == olderMigrations.sorted())
+        #expect(manifest.rows["account"] == 1)
+
+        // Opened again, now up to date: no second backup.
+        _ = try await Kanava.open(config: config, logger: Logger(label: "upgrade"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.appendingPathComponent("backups").path).count == 1)
     }
 }

@@ -66,7 +66,7 @@ public final class HTTPSession: @unchecked Sendable {
     /// Sent as `Origin` when set (browsers send it on cross-site and state-changing requests).
     public var origin: String?
 
-    init(port: Int) {
+    public init(port: Int) {
         self.port = port
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import HTTPTypes
 import KanavaCore
 import KanavaTestSupport
 import Testing
@@ -96,6 +97,120 @@ struct CrashSafetyTests {
                     missing \(expected.subtracting(client.delivered).sorted()), extra \(client.delivered.subtracting(expected).sorted())
                     """)
             }
+        }
+    }
+
+    /// A roster sync of a large file, killed at random moments: afterwards the memberships are exactly those before
+    /// the sync or exactly those of the file, never a mix.
+    @Test func aRosterSyncKilledMidApplyChangesAllOrNothing() async throws {
+        try await withInstallation { t in
+            let before = Self.roster(accounts: 60, peoplePerAccount: 40, generation: 0)
+            let after = Self.roster(accounts: 60, peoplePerAccount: 40, generation: 1)
+            let file = t.directory.appendingPathComponent("roster.csv")
+            try after.write(to: file, atomically: true, encoding: .utf8)
+            _ = try await t.kanava.roster.sync(data: Data(before.utf8), source: "before.csv", by: TestInstallation.system)
+            let original = try Self.memberships(t.directory)
+            // How long a whole sync takes here and now, so that the kills spread over all of it.
+            let started = ContinuousClock.now
+            #expect(try await KanavaProcess(["roster", "sync", file.path, "--force"], dataDir: t.directory).wait() == 0)
+            let whole = started.duration(to: .now)
+            #expect(try Self.memberships(t.directory) == Self.expected(after))
+            _ = try await t.kanava.roster.sync(data: Data(before.utf8), source: "before.csv", by: TestInstallation.system, force: true)
+            var outcomes: [String] = []
+            for attempt in 1...4 {
+                let sync = try KanavaProcess(["roster", "sync", file.path, "--force"], dataDir: t.directory)
+                try await Task.sleep(for: whole * Double.random(in: 0.3...1.1))
+                let status = await sync.kill()
+                let now = try Self.memberships(t.directory)
+                if now == original {
+                    outcomes.append("\(attempt): nothing (\(sync.wasKilled ? "killed" : "exit \(status)"))")
+                } else {
+                    #expect(now == Self.expected(after), "attempt \(attempt): a killed sync left a mix of two rosters")
+                    outcomes.append("\(attempt): all (\(sync.wasKilled ? "killed" : "exit \(status)"))")
+                    // Back to the first roster for the next attempt.
+                    _ = try await t.kanava.roster.sync(data: Data(before.utf8), source: "before.csv", by: TestInstallation.system, force: true)
+                    #expect(try Self.memberships(t.directory) == original)
+                }
+            }
+            #expect(outcomes.count == 4, "\(outcomes)")
+        }
+    }
+
+    /// Uploads of a large file, the server killed at random moments while it receives them: afterwards every stored
+    /// version refers to a whole file (downloadable, matching its hash), and the server serves on.
+    @Test func anUploadKilledMidWriteLeavesNoHalfFileReferenced() async throws {
+        try await withInstallation { t in
+            try await t.account(Self.account, "Kaatuva Oy")
+            try await t.person("johtaja@example.fi")
+            try await t.member(Self.account, "johtaja@example.fi", .accountDirector)
+            let big = Data("%PDF-1.7\n".utf8) + Data((0..<6_000_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }) + Data("\n%%EOF\n".utf8)
+            for attempt in 1...4 {
+                let server = try await ServerProcess.start(dataDir: t.directory)
+                let session = HTTPSession(port: server.port)
+                _ = try await session.signIn("johtaja@example.fi")
+                let upload = Task {
+                    try await session.request(.post, "/api/accounts/\(Self.account)/sections/contracts/documents", body: big, headers: [
+                        .contentType: "application/pdf", HTTPField.Name("X-File-Name")!: "Sopimus-\(attempt).pdf",
+                    ])
+                }
+                try await Task.sleep(for: .milliseconds(Int.random(in: 5...400)))
+                await server.kill()
+                _ = try? await upload.value
+            }
+            let server = try await ServerProcess.start(dataDir: t.directory)
+            let session = HTTPSession(port: server.port)
+            _ = try await session.signIn("johtaja@example.fi")
+            let listed = try await session.get("/api/accounts/\(Self.account)/sections/contracts/documents").json()
+            for document in listed["documents"] as? [[String: Any]] ?? [] {
+                let id = document["id"] as? Int ?? 0
+                let download = try await session.get("/api/accounts/\(Self.account)/documents/\(id)/versions/1/download")
+                #expect(download.status == .ok, "document \(id) refers to a whole file")
+                #expect(download.body == big)
+            }
+            // Every file in place is whole; what a kill interrupted is at most a temporary upload, referred to by nothing.
+            let files = t.directory.appendingPathComponent("files")
+            for case let path as String in FileManager.default.enumerator(atPath: files.path)?.allObjects ?? []
+            where !path.hasPrefix("tmp") && path.split(separator: "/").count == 3 {
+                #expect(try Data(contentsOf: files.appendingPathComponent(path)) == big, "\(path) is whole")
+            }
+            #expect(try await session.request(.post, "/api/accounts/\(Self.account)/sections/contracts/documents", body: big, headers: [
+                .contentType: "application/pdf", HTTPField.Name("X-File-Name")!: "Sopimus.pdf",
+            ]).status == .created)
+            await server.terminate()
+        }
+    }
+
+    /// A roster of `accounts` × `peoplePerAccount` rows; each generation moves a third of the people elsewhere.
+    private static func roster(accounts: Int, peoplePerAccount: Int, generation: Int) -> String {
+        var lines = ["account_id;account_name;site;city;person_email;person_name;role"]
+        for a in 0..<accounts {
+            for p in 0..<peoplePerAccount {
+                let person = p % 3 == 0 ? p + generation * 1000 : p
+                let role = p == 0 ? "account_director" : "supervisor"
+                lines.append("K\(a);Asiakas \(a) Oy;Kohde \(a)-\(p);Tampere;henkilo\(a)-\(person)@example.fi;Henkilö \(a)-\(person);\(role)")
+            }
+        }
+        return lines.joined(separator: "\r\n") + "\r\n"
+    }
+
+    /// The memberships a roster file means, as ``memberships(_:)`` lists them.
+    private static func expected(_ roster: String) -> [String] {
+        roster.split(separator: "\r\n").dropFirst().map { line in
+            let fields = line.split(separator: ";", omittingEmptySubsequences: false)
+            return "\(fields[0])|\(fields[4])|\(fields[6])"
+        }.sorted()
+    }
+
+    private static func memberships(_ directory: URL) throws -> [String] {
+        var configuration = Configuration()
+        configuration.readonly = true
+        let queue = try DatabaseQueue(path: directory.appendingPathComponent(Backup.databaseName).path, configuration: configuration)
+        defer { try? queue.close() }
+        return try queue.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT m.account_id || '|' || p.email || '|' || m.role FROM membership m JOIN person p ON p.id = m.person_id
+                ORDER BY 1
+                """)
         }
     }
 

@@ -1,12 +1,13 @@
 import Foundation
 
-/// The real `kanava` binary serving a data directory, as a child process on a loopback port it picked itself.
+/// The real `kanava` binary running one command on a data directory, as a child process.
 ///
-/// For tests that must kill the server the hard way (`SIGKILL`) and start it again on the same data.
-public final class ServerProcess: Sendable {
-    public let port: Int
+/// For tests that must kill Kanava the hard way (`SIGKILL`) and start it again on the same data. The repository is
+/// the working directory, so `config/kanava.yaml`, `Web/` and the templates are the repository's.
+public final class KanavaProcess: Sendable {
     private let process: Process
     private let exited: AsyncStream<Void>
+    /// Standard output and standard error, together.
     public let output: OutputFile
 
     /// The `kanava` executable built beside this test binary.
@@ -16,12 +17,11 @@ public final class ServerProcess: Sendable {
         return TestInstallation.repositoryRoot.appendingPathComponent(".build/debug/kanava")
     }
 
-    /// Runs `kanava serve` on `dataDir` (with the repository's config, Web/ and templates) and returns once it listens.
-    public static func start(dataDir: URL, environment extra: [String: String] = [:]) async throws -> ServerProcess {
-        let output = try OutputFile(in: dataDir.deletingLastPathComponent(), name: "kanava-serve-\(UUID().uuidString).log")
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["serve"]
+    public init(_ arguments: [String], dataDir: URL, environment extra: [String: String] = [:]) throws {
+        output = try OutputFile(in: dataDir.deletingLastPathComponent(), name: "kanava-\(arguments.first ?? "")-\(UUID().uuidString).log")
+        process = Process()
+        process.executableURL = Self.executable
+        process.arguments = arguments
         process.currentDirectoryURL = TestInstallation.repositoryRoot
         process.environment = ProcessInfo.processInfo.environment.merging([
             "KANAVA_DATA_DIR": dataDir.path,
@@ -33,40 +33,59 @@ public final class ServerProcess: Sendable {
         process.standardOutput = writer
         process.standardError = writer
         let (exited, exit) = AsyncStream.makeStream(of: Void.self)
+        self.exited = exited
         process.terminationHandler = { _ in exit.finish() }
         try process.run()
-        let server = ServerProcess(process: process, exited: exited, output: output, port: 0)
-        do {
-            let port = try await output.wait(for: "kanava to listen", timeout: .seconds(30)) { text in
-                text.firstMatch(of: /listening on https?:\/\/[^:]+:(\d+)/).flatMap { Int($0.1) }
-            }
-            return ServerProcess(process: process, exited: exited, output: output, port: port)
-        } catch {
-            await server.kill()
-            throw error
-        }
     }
 
-    private init(process: Process, exited: AsyncStream<Void>, output: OutputFile, port: Int) {
-        self.process = process
-        self.exited = exited
-        self.output = output
-        self.port = port
-    }
-
-    /// `SIGKILL`: no shutdown, no flush, no goodbye. Returns once the process is gone.
-    public func kill() async {
+    /// `SIGKILL`: no shutdown, no flush, no goodbye. Returns the exit status once the process is gone
+    /// (its own status when it had already finished).
+    @discardableResult
+    public func kill() async -> Int32 {
         _ = Foundation.kill(process.processIdentifier, SIGKILL)
-        for await _ in exited {}
-        try? FileManager.default.removeItem(at: output.url)
+        return await wait()
     }
 
     /// `SIGTERM`: a graceful shutdown. Returns the exit status once the process is gone.
     @discardableResult
     public func terminate() async -> Int32 {
         process.terminate()
+        return await wait()
+    }
+
+    /// Waits for the process to end and returns its exit status; its output file is removed.
+    @discardableResult
+    public func wait() async -> Int32 {
         for await _ in exited {}
         try? FileManager.default.removeItem(at: output.url)
         return process.terminationStatus
     }
+
+    /// Whether it ended by a signal rather than by exiting.
+    public var wasKilled: Bool { process.terminationReason == .uncaughtSignal }
+}
+
+/// `kanava serve` on a loopback port it picked itself.
+public struct ServerProcess: Sendable {
+    public let port: Int
+    public let process: KanavaProcess
+
+    /// Starts the server on `dataDir` and returns once it listens.
+    public static func start(dataDir: URL, environment: [String: String] = [:]) async throws -> ServerProcess {
+        let process = try KanavaProcess(["serve"], dataDir: dataDir, environment: environment)
+        do {
+            let port = try await process.output.wait(for: "kanava to listen", timeout: .seconds(30)) { text in
+                text.firstMatch(of: /listening on https?:\/\/[^:]+:(\d+)/).flatMap { Int($0.1) }
+            }
+            return ServerProcess(port: port, process: process)
+        } catch {
+            await process.kill()
+            throw error
+        }
+    }
+
+    public func kill() async { await process.kill() }
+
+    @discardableResult
+    public func terminate() async -> Int32 { await process.terminate() }
 }

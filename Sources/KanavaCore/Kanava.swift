@@ -11,6 +11,8 @@ public struct Kanava: Sendable {
     public let store: any KanavaStore
     public let bus: EventBus
     public let access: AccessPolicy
+    /// Who did what, when and from where (sign-ins, permissions, roster syncs, content and integration changes).
+    public let audit: AuditLog
     public let auth: AuthService
     public let people: PersonService
     public let accounts: AccountService
@@ -59,6 +61,7 @@ public struct Kanava: Sendable {
         self.logger = logger
         bus = try await EventBus.make(log: store, logger: logger)
         access = AccessPolicy(store: store)
+        audit = AuditLog(store: store, clock: clock, logger: logger)
         let hasher = PasswordHasher(cost: config.auth.bcryptCost)
         let throttle = SignInThrottle(
             maxPerEmail: config.auth.maxFailuresPerEmail,
@@ -69,32 +72,33 @@ public struct Kanava: Sendable {
         auth = AuthService(
             store: store, hasher: hasher, throttle: throttle, clock: clock,
             lifetime: config.session.lifetimeHours * 3600, idleTimeout: config.session.idleTimeoutHours * 3600,
-            logger: logger, decoyHash: await hasher.decoyHash()
+            logger: logger, decoyHash: await hasher.decoyHash(), audit: audit
         )
-        people = PersonService(store: store, access: access, hasher: hasher, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)
+        people = PersonService(store: store, access: access, hasher: hasher, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger, audit: audit)
         events = EventService(store: store, access: access)
         let toc = try TableOfContents.load(path: config.templates.toc)
         let clockTemplate = try ClockTemplate.load(path: config.templates.annualClock)
         templates = TemplateService(toc: toc, annualClock: clockTemplate, store: store, bus: bus, clock: clock, logger: logger)
         sections = SectionService(store: store, access: access, bus: bus, clock: clock, renderer: MarkdownRenderer(),
-                                       maxBodyChars: 200_000, maxNameChars: config.limits.maxNameChars)
+                                       maxBodyChars: 200_000, maxNameChars: config.limits.maxNameChars, audit: audit)
         roster = RosterService(
             store: store, bus: bus, clock: clock, parser: RosterParser(maxNameChars: config.limits.maxNameChars),
             removalGuard: RemovalGuard(maxShare: config.roster.removalGuardShare, minimum: config.roster.removalGuardMin),
-            maxBytes: config.roster.maxBytes, templates: templates, logger: logger
+            maxBytes: config.roster.maxBytes, templates: templates, logger: logger, audit: audit
         )
         accounts = AccountService(store: store, access: access, bus: bus, templates: templates, clock: clock,
-                                  maxNameChars: config.limits.maxNameChars, logger: logger)
+                                  maxNameChars: config.limits.maxNameChars, logger: logger, audit: audit)
         documents = DocumentService(
             store: store, access: access, sections: store,
             files: try DocumentFiles(root: URL(fileURLWithPath: config.dataDir).appendingPathComponent("files", isDirectory: true), logger: logger),
-            bus: bus, clock: clock, maxUploadBytes: config.limits.maxUploadBytes, maxNameChars: config.limits.maxNameChars, logger: logger
+            bus: bus, clock: clock, maxUploadBytes: config.limits.maxUploadBytes, maxNameChars: config.limits.maxNameChars, logger: logger,
+            audit: audit
         )
         let renderer = MarkdownRenderer()
         chat = ChatService(store: store, access: access, bus: bus, clock: clock, renderer: renderer,
                            maxMessageChars: config.chat.maxMessageChars, logger: logger)
         notices = NoticeService(store: store, access: access, bus: bus, clock: clock, renderer: renderer,
-                                maxBodyChars: config.notices.maxBodyChars, maxTitleChars: config.limits.maxNameChars, logger: logger)
+                                maxBodyChars: config.notices.maxBodyChars, maxTitleChars: config.limits.maxNameChars, logger: logger, audit: audit)
         search = SearchService(store: store, access: access)
         presence = Presence()
         noticeFollowUp = NoticeFollowUp(store: store, bus: bus, clock: clock, presence: presence,
@@ -104,8 +108,8 @@ public struct Kanava: Sendable {
             ? MailDelivery(outbox: store, transport: try SMTPTransport(config: config.smtp, logger: logger), clock: clock, logger: logger)
             : nil
         annualClock = AnnualClockService(store: store, access: access, bus: bus, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)
-        bots = BotService(store: store, access: access, chat: chat, annualClock: annualClock, clock: clock, logger: logger)
-        webhooks = WebhookService(store: store, access: access, chat: chat, clock: clock, logger: logger)
+        bots = BotService(store: store, access: access, chat: chat, annualClock: annualClock, clock: clock, logger: logger, audit: audit)
+        webhooks = WebhookService(store: store, access: access, chat: chat, clock: clock, logger: logger, audit: audit)
         calendarFeeds = CalendarFeedService(store: store, clock: clock, logger: logger)
         clockReminders = ClockReminders(store: store, chat: chat, clock: clock, checkSeconds: config.clock.checkSeconds, logger: logger)
         memos = MemoService(store: store, access: access, sections: store, bus: bus, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)

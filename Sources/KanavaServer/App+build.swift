@@ -32,6 +32,7 @@ public enum KanavaServer {
         router.middlewares.add(MetricsMiddleware())
         router.middlewares.add(SecurityHeadersMiddleware(tls: config.server.tls.enabled))
         router.middlewares.add(ErrorMiddleware())
+        router.middlewares.add(AuditContextMiddleware())
         router.middlewares.add(FileMiddleware(config.server.webRoot, cacheControl: .init([(MediaType(type: .any), [.noCache])]), searchForIndexHtml: true, logger: kanava.logger))
 
         HealthRoutes(store: kanava.store, metrics: config.metrics, registry: KanavaMetrics.registry).addRoutes(to: router)
@@ -55,6 +56,7 @@ public enum KanavaServer {
         AdminRosterRoutes(kanava: kanava).addRoutes(to: admin)
         AdminTemplateRoutes(kanava: kanava).addRoutes(to: admin)
         AdminBotRoutes(kanava: kanava).addRoutes(to: admin)
+        AdminAuditRoutes(kanava: kanava).addRoutes(to: admin)
         // Bots are judged by their bearer token alone: not under `api`'s session and CSRF middleware.
         BotRoutes(kanava: kanava).addRoutes(to: router.group("api/bot").add(middleware: BotAuthMiddleware(bots: kanava.bots)))
         WebSocketRoutes(kanava: kanava, hub: hub, origins: origins).addRoutes(to: router)

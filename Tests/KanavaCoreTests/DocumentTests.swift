@@ -98,7 +98,8 @@ struct DocumentWorld {
     static func make(_ t: TestInstallation, maxUploadBytes: Int = 1_000_000, sections: DocumentTestSections = DocumentTestSections()) async throws -> DocumentWorld {
         let files = try DocumentFiles(root: t.directory.appendingPathComponent("files"), logger: t.kanava.logger)
         let documents = DocumentService(store: t.store, access: t.kanava.access, sections: sections, files: files, bus: t.kanava.bus,
-                                        clock: t.clock, maxUploadBytes: maxUploadBytes, maxNameChars: 200, logger: t.kanava.logger)
+                                        clock: t.clock, maxUploadBytes: maxUploadBytes, maxNameChars: 200, logger: t.kanava.logger,
+                                        audit: t.kanava.audit)
         var world = DocumentWorld(t: t, documents: documents, files: files)
         try await t.account("A1", "Wärtsi kirjasto kuntayhtymä")
         try await t.account("B2", "Toinen asiakas")

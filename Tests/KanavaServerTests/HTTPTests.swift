@@ -204,3 +204,32 @@ import Testing
         }
     }
 }
+
+@Suite("Audit log over HTTP")
+struct AuditHTTPTests {
+    @Test func adminsPageThroughTheLogWithTheClientsAddressAndOthersAreRefused() async throws {
+        try await withServer { server in
+            try await server.installation.person("admin@example.fi", "Admin", global: .admin)
+            try await server.installation.person("esimies@example.fi", "Esimies")
+            let failed = try await server.session().signIn("esimies@example.fi", password: "not the password")
+            #expect(failed.status == .unauthorized)
+            let supervisor = try await server.signedIn("esimies@example.fi")
+            #expect(try await supervisor.get("/api/admin/audit").status == .forbidden)
+            #expect(try await server.session().get("/api/admin/audit").status == .unauthorized)
+
+            let admin = try await server.signedIn("admin@example.fi")
+            let page = try await admin.get("/api/admin/audit?limit=2").json()
+            let entries = page["entries"] as? [[String: Any]] ?? []
+            #expect(entries.map { $0["action"] as? String } == ["auth.sign_in", "auth.sign_in"])
+            #expect(entries.allSatisfy { $0["address"] as? String == "127.0.0.1" })
+            let next = try #require(page["next"] as? Int)
+            let older = try await admin.get("/api/admin/audit?before=\(next)&action=auth.sign_in_failed").json()
+            #expect((older["entries"] as? [[String: Any]])?.map { $0.value("detail", "email") as? String } == ["esimies@example.fi"])
+
+            let bad = try await admin.get("/api/admin/audit?action=auth.everything")
+            #expect(bad.status == .badRequest)
+            #expect(bad.text.contains("action"))
+            #expect(try await admin.get("/api/admin/audit?limit=0").status == .badRequest)
+        }
+    }
+}

@@ -343,6 +343,12 @@ private final class Recorder: @unchecked Sendable {
         try await call(admin, .post, "/api/admin/bots/{bot}/revoke", ["bot": botID], expect: .ok)
         try await call(anonymous, .get, "/api/bot/channels", headers: bot, expect: .unauthorized)
 
+        // The audit log of all that.
+        try await call(admin, .get, "/api/admin/audit", query: "limit=50", expect: .ok)
+        try await call(admin, .get, "/api/admin/audit", query: "action=bot.created&before=100000", expect: .ok)
+        try await call(admin, .get, "/api/admin/audit", query: "action=nothing", expect: .badRequest)
+        try await call(member, .get, "/api/admin/audit", expect: .forbidden)
+
         // Incoming webhooks: made by the director or an admin; tools post to the secret URL as to Slack.
         let hook = try await call(admin, .post, "/api/accounts/{account}/webhooks", account, json: ["name": "Valvonta"], expect: .created)
         let hookID = try #require((try hook.json()["webhook"] as? [String: Any])?["id"] as? Int)

@@ -10,6 +10,7 @@ public struct AccountService: Sendable {
     let clock: any WallClock
     let maxNameChars: Int
     let logger: Logger
+    let audit: AuditLog
 
     /// A person's accounts in Finnish alphabetical order (A–Z, Å, Ä, Ö). Admins see every account.
     public func list(for principal: Principal) async throws -> [AccountSummary] {
@@ -48,6 +49,7 @@ public struct AccountService: Sendable {
         }, at: now)
         bus.publish(committed.events)
         logger.info("account created", metadata: ["account": "\(id)", "by": "\(principal.label)"])
+        await audit.record(.accountCreated, by: principal, account: id)
         return committed.value
     }
 
@@ -59,6 +61,8 @@ public struct AccountService: Sendable {
         let committed = try await store.updateAccount(
             account, event: try EventDraft(channel: id, kind: .accountUpdated, payload: AccountEventData(account)), at: clock.now())
         bus.publish(committed.events)
+        await audit.record(.accountUpdated, by: principal, account: id,
+                           detail: ["name": account.name, "startDate": account.startDate?.description ?? "none"])
         // An account that has a start date has an anniversary on its annual clock (added once, if still missing).
         if account.startDate != nil { try await templates.applyAnnualClock(to: [id]) }
         return committed.value
@@ -76,6 +80,7 @@ public struct AccountService: Sendable {
         let membership = Membership(account: id, person: person.id, role: role, source: .manual, sites: sites, joinedAt: now)
         let committed = try await store.addMember(membership, event: try Self.event(.membershipAdded, membership, PersonRef(person)), at: now)
         bus.publish(committed.events)
+        await audit.record(.memberAdded, by: principal, account: id, target: "person:\(person.id)", detail: ["role": role.rawValue])
         return Member(person: PersonRef(person), membership: membership)
     }
 
@@ -89,6 +94,7 @@ public struct AccountService: Sendable {
         membership.role = role
         let committed = try await store.updateMember(membership, event: try Self.event(.membershipChanged, membership, PersonRef(person)), at: clock.now())
         bus.publish(committed.events)
+        await audit.record(.memberRoleChanged, by: principal, account: id, target: "person:\(person.id)", detail: ["role": role.rawValue])
         return Member(person: PersonRef(person), membership: membership)
     }
 
@@ -100,6 +106,7 @@ public struct AccountService: Sendable {
         }
         let committed = try await store.removeMember(personID, from: id, event: try Self.event(.membershipRemoved, membership, PersonRef(person)), at: clock.now())
         bus.publish(committed.events)
+        await audit.record(.memberRemoved, by: principal, account: id, target: "person:\(person.id)", detail: ["role": membership.role.rawValue])
     }
 
     /// A `membership.*` event; its subject is the person, so their own sockets learn of it too.

@@ -12,6 +12,7 @@ public struct AuthService: Sendable {
     let logger: Logger
     /// Verified against when an e-mail is unknown, so timing does not tell which e-mails exist.
     let decoyHash: String
+    let audit: AuditLog
 
     /// The result of a sign-in: `token` goes into the cookie and is never stored.
     public struct SignedIn: Sendable {
@@ -30,6 +31,7 @@ public struct AuthService: Sendable {
         guard ok, let person = found?.person, found?.passwordHash != nil else {
             await throttle.recordFailure(email: email, address: address)
             logger.notice("sign-in failed", metadata: ["email": "\(email.prefix(100))", "address": "\(address ?? "-")"])
+            await audit.record(.signInFailed, by: nil, target: found.map { "person:\($0.person.id)" }, detail: ["email": String(email.prefix(100))])
             throw KanavaError(.invalidCredentials, "wrong e-mail or password")
         }
         await throttle.recordSuccess(email: email)
@@ -43,6 +45,7 @@ public struct AuthService: Sendable {
         )
         try await store.createSession(session)
         logger.info("signed in", metadata: ["person": "\(person.id)"])
+        await audit.record(.signIn, by: .person(person))
         return SignedIn(token: token, session: session, person: person)
     }
 

@@ -111,7 +111,7 @@ struct DatabaseContents {
                 guard integrity == ["ok"] else {
                     throw BackupError("the database copy fails its integrity check: \(integrity.prefix(3).joined(separator: "; "))")
                 }
-                let migrations = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier")
+                let migrations = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
                 let tables = try String.fetchAll(db, sql: """
                     SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name
                     """)

@@ -90,11 +90,12 @@ public struct DocumentService: Sendable {
     let maxUploadBytes: Int
     let maxNameChars: Int
     let logger: Logger
+    let audit: AuditLog
 
     public static let maxURLChars = 2000
 
     public init(store: any KanavaStore, access: AccessPolicy, sections: any SectionDirectory, files: DocumentFiles, bus: EventBus,
-                clock: any WallClock, maxUploadBytes: Int, maxNameChars: Int, logger: Logger) {
+                clock: any WallClock, maxUploadBytes: Int, maxNameChars: Int, logger: Logger, audit: AuditLog) {
         self.store = store
         self.access = access
         self.sections = sections
@@ -104,6 +105,7 @@ public struct DocumentService: Sendable {
         self.maxUploadBytes = maxUploadBytes
         self.maxNameChars = maxNameChars
         self.logger = logger
+        self.audit = audit
     }
 
     // MARK: - Reading
@@ -164,7 +166,7 @@ public struct DocumentService: Sendable {
         }
         let (name, type) = try checkFile(file)
         let stored = try await receive(content, name: name, type: type)
-        return try await addVersion(NewDocumentVersion(file: stored, url: nil, addedBy: principal.person?.id), to: record, section: section)
+        return try await addVersion(NewDocumentVersion(file: stored, url: nil, addedBy: principal.person?.id), to: record, section: section, by: principal)
     }
 
     /// Adds a new version (a new address) of a link document.
@@ -174,7 +176,7 @@ public struct DocumentService: Sendable {
             throw KanavaError.invalid("body", "document \(id) is a file; upload the new version's bytes, not JSON")
         }
         let url = try Self.validateURL(url)
-        return try await addVersion(NewDocumentVersion(file: nil, url: url, addedBy: principal.person?.id), to: record, section: section)
+        return try await addVersion(NewDocumentVersion(file: nil, url: url, addedBy: principal.person?.id), to: record, section: section, by: principal)
     }
 
     /// Changes the title, or a contract's status and validity dates. Putting a contract in force supersedes
@@ -198,6 +200,8 @@ public struct DocumentService: Sendable {
             updated, supersedeOthers: change.status != nil && updated.recordedStatus == .inForce, at: clock.now(),
             events: Self.events(.documentUpdated, section: section, today: today))
         bus.publish(committed.events)
+        await audit.record(.documentChanged, by: principal, account: account, target: "document:\(id)",
+                           detail: ["title": committed.value.title, "status": committed.value.recordedStatus?.rawValue ?? "none"])
         return try await detail(committed.value, canEdit: true)
     }
 
@@ -209,6 +213,7 @@ public struct DocumentService: Sendable {
                                                        events: Self.events(.documentRemoved, section: section, today: today))
         bus.publish(committed.events)
         logger.info("document unpinned", metadata: ["account": "\(account)", "document": "\(id)", "by": "\(principal.label)"])
+        await audit.record(.documentRemoved, by: principal, account: account, target: "document:\(id)")
     }
 
     // MARK: - Steps
@@ -225,14 +230,17 @@ public struct DocumentService: Sendable {
         bus.publish(committed.events)
         logger.info("document pinned", metadata: ["account": "\(account)", "section": "\(section.key)",
                                                   "document": "\(committed.value.id)", "by": "\(principal.label)"])
+        await audit.record(.documentAdded, by: principal, account: account, target: "document:\(committed.value.id)",
+                           detail: ["section": section.key, "source": source.rawValue])
         return DocumentDetail(document: Document(committed.value, today: today), versions: [committed.value.latest], canEdit: true)
     }
 
-    private func addVersion(_ version: NewDocumentVersion, to record: DocumentRecord, section: SectionInfo) async throws -> DocumentDetail {
+    private func addVersion(_ version: NewDocumentVersion, to record: DocumentRecord, section: SectionInfo, by principal: Principal) async throws -> DocumentDetail {
         let now = clock.now()
         let committed = try await store.addDocumentVersion(record.id, in: record.account, version: version, at: now,
                                                            events: Self.events(.documentVersioned, section: section, today: LocalDate.inHelsinki(now)))
         bus.publish(committed.events)
+        await audit.record(.documentVersioned, by: principal, account: record.account, target: "document:\(record.id)")
         return try await detail(committed.value, canEdit: true)
     }
 

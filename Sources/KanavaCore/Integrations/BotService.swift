@@ -20,14 +20,17 @@ public struct BotService: Sendable {
     let annualClock: AnnualClockService
     let clock: any WallClock
     let logger: Logger
+    let audit: AuditLog
 
-    public init(store: any KanavaStore, access: AccessPolicy, chat: ChatService, annualClock: AnnualClockService, clock: any WallClock, logger: Logger) {
+    public init(store: any KanavaStore, access: AccessPolicy, chat: ChatService, annualClock: AnnualClockService, clock: any WallClock, logger: Logger,
+                audit: AuditLog) {
         self.store = store
         self.access = access
         self.chat = chat
         self.annualClock = annualClock
         self.clock = clock
         self.logger = logger
+        self.audit = audit
     }
 
     /// A new bot and its token: the only time the token is seen.
@@ -45,6 +48,8 @@ public struct BotService: Sendable {
         let token = Self.tokenPrefix + SecretToken.random()
         let bot = try await store.createBot(name: name, channels: channels, tokenHash: SecretToken.hash(token), at: clock.now())
         logger.notice("bot created", metadata: ["bot": "\(bot.id)", "name": "\(bot.name)", "channels": "\(channels.count)", "by": "\(principal.label)"])
+        await audit.record(.botCreated, by: principal, target: "bot:\(bot.id)",
+                           detail: ["name": bot.name, "channels": channels.map(\.rawValue).joined(separator: ",")])
         return Created(bot: bot, token: token)
     }
 
@@ -60,6 +65,9 @@ public struct BotService: Sendable {
         let channels = try channels.map(Self.channelIDs)
         let bot = try await store.updateBot(id, name: name, channels: channels)
         logger.notice("bot changed", metadata: ["bot": "\(id)", "by": "\(principal.label)"])
+        var detail = ["name": bot.name]
+        if let channels { detail["channels"] = channels.map(\.rawValue).joined(separator: ",") }
+        await audit.record(.botChanged, by: principal, target: "bot:\(id)", detail: detail)
         return bot
     }
 
@@ -68,6 +76,7 @@ public struct BotService: Sendable {
         try access.requireAdmin(principal)
         let bot = try await store.revokeBot(id, at: clock.now())
         logger.notice("bot revoked", metadata: ["bot": "\(id)", "name": "\(bot.name)", "by": "\(principal.label)"])
+        await audit.record(.botRevoked, by: principal, target: "bot:\(id)", detail: ["name": bot.name])
         return bot
     }
 

@@ -13,13 +13,15 @@ public struct WebhookService: Sendable {
     let chat: ChatService
     let clock: any WallClock
     let logger: Logger
+    let audit: AuditLog
 
-    public init(store: any KanavaStore, access: AccessPolicy, chat: ChatService, clock: any WallClock, logger: Logger) {
+    public init(store: any KanavaStore, access: AccessPolicy, chat: ChatService, clock: any WallClock, logger: Logger, audit: AuditLog) {
         self.store = store
         self.access = access
         self.chat = chat
         self.clock = clock
         self.logger = logger
+        self.audit = audit
     }
 
     /// A new webhook and its secret: the only time the secret is seen (it is the last part of the URL).
@@ -36,6 +38,7 @@ public struct WebhookService: Sendable {
         let secret = SecretToken.random()
         let webhook = try await store.createWebhook(in: account, name: name, secretHash: SecretToken.hash(secret), by: principal.person?.id, at: clock.now())
         logger.notice("webhook created", metadata: ["account": "\(account)", "webhook": "\(webhook.id)", "by": "\(principal.label)"])
+        await audit.record(.webhookCreated, by: principal, account: account, target: "webhook:\(webhook.id)", detail: ["name": webhook.name])
         return Created(webhook: webhook, secret: secret)
     }
 
@@ -49,6 +52,7 @@ public struct WebhookService: Sendable {
         _ = try await access.manage(account, for: principal)
         try await store.deleteWebhook(id, in: account)
         logger.notice("webhook deleted", metadata: ["account": "\(account)", "webhook": "\(id)", "by": "\(principal.label)"])
+        await audit.record(.webhookDeleted, by: principal, account: account, target: "webhook:\(id)")
     }
 
     // MARK: - Incoming

@@ -38,9 +38,10 @@ public struct NoticeService: Sendable {
     let maxBodyChars: Int
     let maxTitleChars: Int
     let logger: Logger
+    let audit: AuditLog
 
     public init(store: any KanavaStore, access: AccessPolicy, bus: EventBus, clock: any WallClock, renderer: MarkdownRenderer,
-                maxBodyChars: Int, maxTitleChars: Int, logger: Logger) {
+                maxBodyChars: Int, maxTitleChars: Int, logger: Logger, audit: AuditLog) {
         self.store = store
         self.access = access
         self.bus = bus
@@ -49,6 +50,7 @@ public struct NoticeService: Sendable {
         self.maxBodyChars = maxBodyChars
         self.maxTitleChars = maxTitleChars
         self.logger = logger
+        self.audit = audit
     }
 
     public func post(_ account: AccountID, _ draft: NoticeDraft, by principal: Principal) async throws -> (notice: Notice, duplicate: Bool) {
@@ -72,6 +74,7 @@ public struct NoticeService: Sendable {
         let (notice, duplicate) = committed.value
         if !duplicate {
             logger.notice("notice posted", metadata: ["account": "\(account)", "notice": "\(notice.id)", "priority": "\(priority.rawValue)", "by": "\(principal.label)"])
+            await audit.record(.noticePosted, by: principal, account: account, target: "notice:\(notice.id)", detail: ["priority": priority.rawValue])
         }
         return (Self.rendered(notice, renderer), duplicate)
     }
@@ -98,6 +101,7 @@ public struct NoticeService: Sendable {
             [try EventDraft(channel: account, kind: .noticeWithdrawn, payload: NoticeWithdrawn(notice: notice.id, at: now))]
         }
         bus.publish(committed.events)
+        await audit.record(.noticeWithdrawn, by: principal, account: account, target: "notice:\(id)")
         return Self.rendered(committed.value, renderer)
     }
 

@@ -9,6 +9,7 @@ public struct PersonService: Sendable {
     let clock: any WallClock
     let maxNameChars: Int
     let logger: Logger
+    let audit: AuditLog
 
     /// Adds a person. Admins (and the command line) only.
     public func add(email: String, name: String, globalRole: GlobalRole? = nil, password: String? = nil, by principal: Principal) async throws -> Person {
@@ -18,6 +19,7 @@ public struct PersonService: Sendable {
         let hash: String? = if let password { await hasher.hash(try PasswordHasher.validate(password)) } else { nil }
         let person = try await store.createPerson(NewPerson(email: email, name: name, globalRole: globalRole, passwordHash: hash), at: clock.now())
         logger.info("person added", metadata: ["person": "\(person.id)", "by": "\(principal.label)"])
+        await audit.record(.personAdded, by: principal, target: "person:\(person.id)", detail: globalRole.map { ["globalRole": $0.rawValue] } ?? [:])
         return person
     }
 
@@ -29,6 +31,7 @@ public struct PersonService: Sendable {
         try await store.setPasswordHash(hash, for: person.id)
         try await store.deleteSessions(of: person.id)
         logger.info("password set", metadata: ["person": "\(person.id)", "by": "\(principal.label)"])
+        await audit.record(.passwordSet, by: principal, target: "person:\(person.id)")
     }
 
     public func setGlobalRole(email: String, role: GlobalRole?, by principal: Principal) async throws -> Person {
@@ -37,6 +40,7 @@ public struct PersonService: Sendable {
         try await store.setGlobalRole(role, for: person.id)
         person.globalRole = role
         logger.info("global role set", metadata: ["person": "\(person.id)", "role": "\(role?.rawValue ?? "none")", "by": "\(principal.label)"])
+        await audit.record(.globalRoleChanged, by: principal, target: "person:\(person.id)", detail: ["globalRole": role?.rawValue ?? "none"])
         return person
     }
 

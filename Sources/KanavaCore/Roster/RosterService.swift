@@ -13,6 +13,7 @@ public struct RosterService: Sendable {
     let maxBytes: Int
     let templates: TemplateService
     let logger: Logger
+    let audit: AuditLog
 
     /// What became of a sync; the HTTP API and `kanava roster sync --json` return it as it is.
     public struct Outcome: Sendable, Encodable {
@@ -96,6 +97,8 @@ public struct RosterService: Sendable {
                 record.summary.refusal = refusal
                 outcome.record = try await store.recordRosterSync(record)
                 logger.warning("roster sync refused by the removal guard", metadata: ["source": "\(source)", "reason": "\(refusal)"])
+                await audit.record(.rosterSync, by: principal, target: "roster_sync:\(outcome.record?.id ?? 0)",
+                                   detail: ["outcome": "refused", "source": String(source.suffix(200)), "reason": refusal])
             }
             return outcome
         }
@@ -114,6 +117,10 @@ public struct RosterService: Sendable {
         logger.info("roster sync applied", metadata: [
             "source": "\(source)", "by": "\(principal.label)", "added": "\(counts.membershipsAdded)",
             "removed": "\(counts.membershipsRemoved)", "roles": "\(counts.rolesChanged)", "accounts": "\(counts.accountsCreated)",
+        ])
+        await audit.record(.rosterSync, by: principal, target: "roster_sync:\(committed.value.id)", detail: [
+            "outcome": "applied", "source": String(source.suffix(200)), "forced": "\(force)", "added": "\(counts.membershipsAdded)",
+            "removed": "\(counts.membershipsRemoved)", "rolesChanged": "\(counts.rolesChanged)", "accountsCreated": "\(counts.accountsCreated)",
         ])
         return outcome
     }
@@ -150,6 +157,8 @@ public struct RosterService: Sendable {
         )
         outcome.record = try await store.recordRosterSync(record)
         logger.warning("roster file rejected", metadata: ["source": "\(source)", "errors": "\(issues.count)", "first": "\(issues.first?.description ?? "")"])
+        await audit.record(.rosterSync, by: principal, target: "roster_sync:\(outcome.record?.id ?? 0)",
+                           detail: ["outcome": "rejected", "source": String(source.suffix(200)), "errors": "\(issues.count)"])
         return outcome
     }
 

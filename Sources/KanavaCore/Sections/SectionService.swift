@@ -12,6 +12,7 @@ public struct SectionService: Sendable {
     let renderer: MarkdownRenderer
     let maxBodyChars: Int
     let maxNameChars: Int
+    let audit: AuditLog
 
     /// The table of contents as this principal sees it (directors and admins also see sections switched off).
     public func list(_ account: AccountID, for principal: Principal) async throws -> [Section] {
@@ -43,6 +44,7 @@ public struct SectionService: Sendable {
             try Self.event(.sectionUpdated, saved, account)
         }
         bus.publish(committed.events)
+        await audit.record(.sectionSaved, by: principal, account: account, target: "section:\(key)", detail: ["revision": "\(committed.value.revision)"])
         return committed.value
     }
 
@@ -71,6 +73,7 @@ public struct SectionService: Sendable {
             try EventDraft(channel: account, kind: .sectionsChanged, payload: [String: String]())
         }
         bus.publish(committed.events)
+        await audit.record(.sectionAdded, by: principal, account: account, target: "section:\(committed.value.key)")
         return committed.value
     }
 
@@ -82,6 +85,7 @@ public struct SectionService: Sendable {
         let event = try EventDraft(channel: account, kind: .sectionsChanged, payload: [String: String]())
         let committed = try await store.setInUse(inUse, key: key, in: account, at: clock.now(), event: event)
         bus.publish(committed.events)
+        await audit.record(.sectionUseChanged, by: principal, account: account, target: "section:\(key)", detail: ["inUse": "\(inUse)"])
         return committed.value
     }
 

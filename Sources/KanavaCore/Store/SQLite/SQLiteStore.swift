@@ -31,9 +31,9 @@ public final class SQLiteStore: Sendable {
         _ = try await read("ping") { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
 
-    /// The schema version this file is at (the last applied migration).
+    /// The migrations applied to this file, in the order they were registered.
     public func appliedMigrations() throws -> [String] {
-        try pool.read { db in try Migrations.migrator.appliedIdentifiers(db).sorted() }
+        try pool.read { db in try Migrations.migrator.appliedMigrations(db) }
     }
 
     func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {

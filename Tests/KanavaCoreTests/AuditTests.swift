@@ -1,0 +1,73 @@
+import Foundation
+import GRDB
+import KanavaCore
+import KanavaTestSupport
+import Testing
+
+@Suite("Audit log")
+struct AuditTests {
+    static let csv = """
+        account_id;account_name;site;city;person_email;person_name;role
+        A1;Wärtsi kirjasto;Wärtsi 1;Tampere;johtaja@example.fi;Johtaja;account_director
+        A1;Wärtsi kirjasto;Wärtsi 1;Tampere;esimies@example.fi;Esimies;supervisor
+        """
+
+    @Test func signInsPermissionsRosterNoticesContentAndIntegrationsAreRecordedWithWhoWhatAndWhere() async throws {
+        try await withInstallation { t in
+            let admin = Principal.person(try await t.person("admin@example.fi", "Admin", global: .admin))
+            let a1 = try AccountID.parse("A1")
+            try await AuditContext.$address.withValue("203.0.113.7") {
+                _ = try await t.kanava.roster.sync(data: Data(Self.csv.utf8), source: "yö.csv", by: admin)
+                try await t.kanava.people.setPassword(email: "johtaja@example.fi", password: TestInstallation.password, by: admin)
+                _ = try await t.kanava.auth.signIn(email: "johtaja@example.fi", password: TestInstallation.password, address: "203.0.113.7", userAgent: nil)
+                await #expect(throws: KanavaError.self) {
+                    try await t.kanava.auth.signIn(email: "johtaja@example.fi", password: "wrong password", address: "203.0.113.7", userAgent: nil)
+                }
+                let director = Principal.person(try await t.store.person(email: "johtaja@example.fi")!)
+                _ = try await t.kanava.people.setGlobalRole(email: "esimies@example.fi", role: .board, by: admin)
+                _ = try await t.kanava.notices.post(a1, NoticeDraft(clientId: nil, priority: "urgent", title: "Avaimet", body: "Kuittaa.", expiresAt: nil),
+                                                    by: director)
+                _ = try await t.kanava.sections.save(a1, key: "overview", body: "Perustiedot", baseRevision: 0, by: director)
+                _ = try await t.kanava.webhooks.create(a1, name: "Valvonta", by: director)
+                _ = try await t.kanava.bots.create(name: "Raportit", channels: ["A1"], by: admin)
+            }
+            // Newest first; the oldest is the test's own setup (the admin added).
+            let all = try await t.kanava.audit.list(AuditQuery(), by: admin)
+            #expect(all.last?.action == .personAdded)
+            let entries = Array(all.dropLast())
+            #expect(entries.map(\.action) == [.botCreated, .webhookCreated, .sectionSaved, .noticePosted, .globalRoleChanged, .signInFailed,
+                                              .signIn, .passwordSet, .rosterSync])
+            #expect(entries.allSatisfy { $0.address == "203.0.113.7" })
+            let byAction = Dictionary(entries.map { ($0.action, $0) }, uniquingKeysWith: { first, _ in first })
+            #expect(byAction[.rosterSync]?.detail["added"] == "2")
+            #expect(byAction[.rosterSync]?.actor == admin.label)
+            #expect(byAction[.signInFailed]?.actor == "anonymous")
+            #expect(byAction[.signInFailed]?.detail["email"] == "johtaja@example.fi")
+            #expect(byAction[.noticePosted]?.account == a1)
+            #expect(byAction[.sectionSaved]?.target == "section:overview")
+            #expect(byAction[.globalRoleChanged]?.detail["globalRole"] == "board")
+
+            // Filters and paging.
+            let notices = try await t.kanava.audit.list(AuditQuery(account: a1, action: .noticePosted), by: admin)
+            #expect(notices.count == 1)
+            let page = try await t.kanava.audit.list(AuditQuery(before: entries[2].id, limit: 2), by: admin)
+            #expect(page.map(\.id) == [entries[3].id, entries[4].id])
+        }
+    }
+
+    @Test func onlyAdminsReadTheLogAndNothingInTheApplicationCanChangeIt() async throws {
+        try await withInstallation { t in
+            let admin = Principal.person(try await t.person("admin@example.fi", "Admin", global: .admin))
+            let board = Principal.person(try await t.person("hallitus@example.fi", "Hallitus", global: .board))
+            _ = try await t.kanava.people.setGlobalRole(email: "hallitus@example.fi", role: .board, by: admin)
+            await #expect(throws: KanavaError.forbidden) { try await t.kanava.audit.list(AuditQuery(), by: board) }
+            await #expect(throws: KanavaError.self) { try await t.kanava.audit.list(AuditQuery(limit: 501), by: admin) }
+
+            let database = try DatabaseQueue(path: Kanava.databasePath(t.kanava.config))
+            defer { try? database.close() }
+            #expect(throws: DatabaseError.self) { try database.write { db in try db.execute(sql: "UPDATE audit_log SET actor = 'someone else'") } }
+            #expect(throws: DatabaseError.self) { try database.write { db in try db.execute(sql: "DELETE FROM audit_log") } }
+            #expect(try await t.kanava.audit.list(AuditQuery(), by: admin).map(\.action) == [.globalRoleChanged, .personAdded, .personAdded])
+        }
+    }
+}

@@ -29,6 +29,8 @@ public struct Kanava: Sendable {
     public let bots: BotService
     public let webhooks: WebhookService
     public let calendarFeeds: CalendarFeedService
+    /// The feedback box and the yearly list of the most active members.
+    public let feedback: FeedbackService
     /// Who is connected to this server (the WebSocket hub keeps it up to date).
     public let presence: Presence
     /// Reminds and escalates unacknowledged urgent notices (a service of `kanava serve`).
@@ -113,5 +115,6 @@ public struct Kanava: Sendable {
         calendarFeeds = CalendarFeedService(store: store, clock: clock, logger: logger)
         clockReminders = ClockReminders(store: store, chat: chat, clock: clock, checkSeconds: config.clock.checkSeconds, logger: logger)
         memos = MemoService(store: store, access: access, sections: store, bus: bus, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)
+        feedback = FeedbackService(store: store, access: access, sections: store, bus: bus, clock: clock, logger: logger)
     }
 }

@@ -52,6 +52,7 @@ public enum KanavaServer {
         SearchRoutes(kanava: kanava).addRoutes(to: api)
         WebhookRoutes(kanava: kanava, address: address).addRoutes(to: channel, router: router)
         CalendarFeedRoutes(kanava: kanava, address: address).addRoutes(to: api, router: router)
+        FeedbackRoutes(kanava: kanava).addRoutes(to: api, channel: channel)
         let admin = api.group("admin").add(middleware: AdminGuardMiddleware())
         AdminRosterRoutes(kanava: kanava).addRoutes(to: admin)
         AdminTemplateRoutes(kanava: kanava).addRoutes(to: admin)

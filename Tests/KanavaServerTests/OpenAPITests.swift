@@ -275,6 +275,29 @@ private final class Recorder: @unchecked Sendable {
         try await call(member, .get, "/api/accounts/{account}/clock", account, query: "year=2026", expect: .ok)
         try await call(admin, .delete, "/api/accounts/{account}/clock/events/{event}", clockEvent, expect: .noContent)
 
+        // Feedback: a member leaves an anonymous idea, edits it, an admin answers; the yearly activity list.
+        let left = try await call(member, .post, "/api/accounts/{account}/feedback", account,
+                                  json: ["kind": "idea", "body": "Yhteinen avainkaappi", "anonymous": true], expect: .created)
+        let feedbackID = try #require((try left.json()["item"] as? [String: Any])?["id"] as? Int)
+        let feedbackPath: [String: Any] = ["account": "A10000", "feedback": feedbackID]
+        try await call(member, .get, "/api/accounts/{account}/feedback", account, expect: .ok)
+        try await call(admin, .get, "/api/accounts/{account}/feedback", account, query: "status=new&limit=10", expect: .ok)
+        try await call(member, .get, "/api/accounts/{account}/feedback", account, query: "limit=500", expect: .badRequest)
+        try await call(member, .get, "/api/accounts/{account}/feedback/{feedback}", feedbackPath, expect: .ok)
+        try await call(member, .patch, "/api/accounts/{account}/feedback/{feedback}", feedbackPath, json: ["body": "Yhteinen avainkaappi eteiseen"], expect: .ok)
+        try await call(member, .post, "/api/accounts/{account}/feedback/{feedback}/replies", feedbackPath, json: ["status": "done"], expect: .forbidden)
+        try await call(admin, .post, "/api/accounts/{account}/feedback/{feedback}/replies", feedbackPath,
+                       json: ["body": "Hyvä ajatus", "status": "in_progress"], expect: .created)
+        try await call(admin, .get, "/api/accounts/{account}/feedback/{feedback}", feedbackPath, expect: .ok)
+        try await call(member, .patch, "/api/accounts/{account}/feedback/{feedback}", feedbackPath, json: ["body": "Myöhässä"], expect: .conflict)
+        try await call(member, .delete, "/api/accounts/{account}/feedback/{feedback}", feedbackPath, expect: .conflict)
+        let regret = try await call(member, .post, "/api/accounts/{account}/feedback", account, json: ["kind": "feedback", "body": "Kahvi loppui"], expect: .created)
+        let regretID = try #require((try regret.json()["item"] as? [String: Any])?["id"] as? Int)
+        try await call(member, .delete, "/api/accounts/{account}/feedback/{feedback}", ["account": "A10000", "feedback": regretID], expect: .noContent)
+        try await call(admin, .get, "/api/activity", query: "year=2026", expect: .ok)
+        try await call(member, .get, "/api/activity", expect: .forbidden)
+        try await call(admin, .get, "/api/activity", query: "year=1999", expect: .badRequest)
+
         // Chat.
         let sent = try await call(member, .post, "/api/accounts/{account}/messages", account, json: ["clientId": "c-1", "body": "Hei @Jaana Järvinen, **tärkeä** asia"], expect: .created)
         let messageID = try #require((try sent.json()["message"] as? [String: Any])?["id"] as? Int)

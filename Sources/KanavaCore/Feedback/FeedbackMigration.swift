@@ -1,7 +1,7 @@
 import GRDB
 
-/// The schema of the feedback box: migration `v9-feedback` (registered in ``Migrations``).
-/// Never edit it once released: add a new migration.
+/// The schema of the feedback box: migrations `v9-feedback` and `v11-activity-indexes` (registered in ``Migrations``).
+/// Never edit one once released: add a new migration.
 enum FeedbackMigration {
     static func v9(_ db: Database) throws {
         try db.execute(sql: """
@@ -32,6 +32,20 @@ enum FeedbackMigration {
                 created_at DATETIME NOT NULL
             );
             CREATE INDEX feedback_reply_feedback ON feedback_reply(feedback_id, id);
+            """)
+    }
+
+    /// Indexes for the yearly "most active members" list (``SQLiteStore/memberActivity(directedBy:from:until:)``), which
+    /// counts each member's messages and urgent-notice acknowledgements in a year as a range of one index each; without
+    /// them every message of a channel and every acknowledgement of its notices would be read.
+    static func v11(_ db: Database) throws {
+        try db.execute(sql: """
+            -- A person's live messages (not deleted, not a bot's) in a channel, by time. deleted_at and bot_id (always NULL
+            -- here) make it a covering index: SQLite does not count a partial index's own condition as covered.
+            CREATE INDEX message_activity ON message(account_id, author_id, created_at, deleted_at, bot_id)
+                WHERE deleted_at IS NULL AND bot_id IS NULL;
+            -- A person's acknowledgements, by time (notice_ack's key starts with the notice).
+            CREATE INDEX notice_ack_person ON notice_ack(person_id, acknowledged_at);
             """)
     }
 }

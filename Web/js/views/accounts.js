@@ -60,10 +60,13 @@ export function renderAccounts(root, { person } = {}) {
   const failure = el('div', { class: 'load-error', hidden: true });
 
   const bannerSlot = el('div', { class: 'banner-slot' });
+  // Directors and admins: the yearly list of the most active members of their channels.
+  const activitySlot = el('p', { class: 'activity-link-slot', hidden: true },
+    el('a', { id: 'activity-link', href: paths.activity() }, t('activity.link')));
 
   root.append(el('main', { class: 'page accounts-page' },
     el('h1', { tabindex: '-1' }, t('accounts.title')),
-    bannerSlot, searchField, status, failure, list));
+    bannerSlot, activitySlot, searchField, status, failure, list));
 
   let entries = null; // [{ account, key }] once loaded
   let alive = true;
@@ -88,6 +91,7 @@ export function renderAccounts(root, { person } = {}) {
       const { accounts } = await api.accounts();
       if (!alive || id !== loadId) return;
       entries = accounts.map((account) => ({ account, key: fold(`${account.name} ${account.id}`) }));
+      activitySlot.hidden = !isAdmin(person) && !accounts.some((account) => account.role === 'account_director');
       failure.hidden = true;
       draw();
       // Subscribe to every listed channel (to hear account.updated and membership changes).

@@ -51,6 +51,8 @@ public enum KanavaServer {
         SearchRoutes(kanava: kanava).addRoutes(to: api)
         WebhookRoutes(kanava: kanava, address: address).addRoutes(to: channel, router: router)
         CalendarFeedRoutes(kanava: kanava, address: address).addRoutes(to: api, router: router)
+        // Quality cards have their own access rules (the board reads them without membership): not behind the guard.
+        CardRoutes(kanava: kanava).addRoutes(to: api)
         let admin = api.group("admin").add(middleware: AdminGuardMiddleware())
         AdminRosterRoutes(kanava: kanava).addRoutes(to: admin)
         AdminTemplateRoutes(kanava: kanava).addRoutes(to: admin)

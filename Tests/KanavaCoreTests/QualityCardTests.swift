@@ -378,6 +378,7 @@ private let fullCard = QualityCardInput(status: "green", summary: "Hyvä kuukaus
                 ("auditScore", QualityCardInput(auditScore: 50.05)),
                 ("openComplaints", QualityCardInput(openComplaints: -1)),
                 ("openComplaints", QualityCardInput(openComplaints: 10_001)),
+                ("openComplaints", QualityCardInput(openComplaints: 2.5)),
                 ("monthlyBilling", QualityCardInput(monthlyBilling: -0.01)),
                 ("monthlyBilling", QualityCardInput(monthlyBilling: 100_000_000.01)),
                 ("monthlyBilling", QualityCardInput(monthlyBilling: 12.345)),

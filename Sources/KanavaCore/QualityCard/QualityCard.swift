@@ -136,9 +136,12 @@ public struct EnteredFigures: Sendable, Equatable, Encodable {
         return score
     }
 
-    public static func complaints(_ value: Int) throws -> Int {
-        guard complaintsRange.contains(value) else { throw KanavaError.invalid("openComplaints", "must be a whole number 0–10 000") }
-        return value
+    /// A count received as a JSON number: 2.5 is refused naming the field (a JSON decoder's own error would not).
+    public static func complaints(_ value: Double) throws -> Int {
+        guard value.isFinite, value.rounded() == value, Double(complaintsRange.lowerBound)...Double(complaintsRange.upperBound) ~= value else {
+            throw KanavaError.invalid("openComplaints", "must be a whole number 0–10 000")
+        }
+        return Int(value)
     }
 
     /// Euros with at most two decimals, as whole cents.

@@ -9,12 +9,13 @@ public struct QualityCardInput: Sendable {
     public var asks: String?
     public var customerSatisfaction: Double??
     public var auditScore: Double??
-    public var openComplaints: Int??
+    /// A whole number, received as any JSON number so that 2.5 gets an error naming the field.
+    public var openComplaints: Double??
     /// Euros, with at most cents.
     public var monthlyBilling: Double??
 
     public init(status: String?? = nil, summary: String? = nil, asks: String? = nil, customerSatisfaction: Double?? = nil,
-                auditScore: Double?? = nil, openComplaints: Int?? = nil, monthlyBilling: Double?? = nil) {
+                auditScore: Double?? = nil, openComplaints: Double?? = nil, monthlyBilling: Double?? = nil) {
         self.status = status
         self.summary = summary
         self.asks = asks

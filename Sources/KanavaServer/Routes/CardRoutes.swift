@@ -30,7 +30,7 @@ struct CardRoutes {
         var asks: String?
         var customerSatisfaction: Double??
         var auditScore: Double??
-        var openComplaints: Int??
+        var openComplaints: Double??
         var monthlyBilling: Double??
         enum CodingKeys: String, CodingKey, CaseIterable {
             case status, summary, asks, customerSatisfaction, auditScore, openComplaints, monthlyBilling

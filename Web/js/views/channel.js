@@ -18,6 +18,7 @@ const RELOAD_KINDS = ['membership.added', 'membership.changed', 'account.updated
 const DOCUMENT_KINDS = ['document.added', 'document.versioned', 'document.updated', 'document.removed'];
 const MEMO_KINDS = ['memo.created', 'memo.updated', 'memo.deleted'];
 const CLOCK_KINDS = ['clock.created', 'clock.updated', 'clock.deleted', 'clock.marked'];
+const CARD_KINDS = ['card.saved', 'card.submitted'];
 const RELOAD_DELAY_MS = 300;
 const TABS = [['toc', 'channel.tabToc'], ['content', 'channel.tabContent'], ['chat', 'channel.tabChat']];
 // The section whose page also shows the account's facts and members.
@@ -260,6 +261,7 @@ export function renderChannel(root, { person, route }) {
     }))),
     ...MEMO_KINDS.map((kind) => socket.on(kind, forThisChannel(scheduleMemos))),
     ...CLOCK_KINDS.map((kind) => socket.on(kind, forThisChannel(() => section?.clockChanged()))),
+    ...CARD_KINDS.map((kind) => socket.on(kind, forThisChannel((event) => section?.cardChanged(event)))),
   ];
   livePane.show(route);
   load();

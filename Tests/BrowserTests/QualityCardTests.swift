@@ -18,8 +18,9 @@ struct QualityCardTests {
         var previous: CardMonth
     }
 
-    /// A director and a supervisor (one site) in one account, another account without a card, a board member in no
-    /// channel; last month's card submitted green with satisfaction 3.8.
+    /// A director and a supervisor (one site) in one account, whose last month's card was submitted green with
+    /// satisfaction 3.8; an account without a card; another director's account with this month's card submitted green;
+    /// a board member in no channel.
     static func setUp(_ server: TestServer) async throws -> Seeded {
         let t = server.installation
         let director = try await t.person("aino.virtanen@example.fi", "Aino Virtanen")
@@ -37,6 +38,12 @@ struct QualityCardTests {
         _ = try await cards.save(id, month: previous.description, QualityCardInput(status: "green", summary: "Edellinen kuukausi.", customerSatisfaction: 3.8,
                                                                                    openComplaints: 1), by: .person(director))
         _ = try await cards.submit(id, month: previous.description, version: 1, by: .person(director))
+        let other = try await t.person("outi.ojala@example.fi", "Outi Ojala")
+        try await t.account("A9003", "Loviisan laituri Oy")
+        try await t.member("A9003", other.email, .accountDirector)
+        _ = try await cards.save(try AccountID.parse("A9003"), month: month.description, QualityCardInput(status: "green", summary: "Kaikki hyvin."),
+                                 by: .person(other))
+        _ = try await cards.submit(try AccountID.parse("A9003"), month: month.description, version: 1, by: .person(other))
         return Seeded(director: director, board: board, month: month, previous: previous)
     }
 
@@ -140,10 +147,10 @@ struct QualityCardTests {
                 try await waitFor("no red cards") { try await browser.findAll("#board-table tr[data-account-id]").isEmpty }
                 #expect(try await Self.text(browser, "#board-count") == (try ShellPage.finnishText("board.noMatches")))
                 try await page.click("#board-status option[value=\"all\"]")
-                try await waitFor("all rows") { try await browser.findAll("#board-table tbody tr").count == 2 }
+                try await waitFor("all rows") { try await browser.findAll("#board-table tbody tr").count == 3 }
                 try await page.click("#board-table [data-sort=\"status\"]")
                 #expect(try await Self.script(browser, "return [...document.querySelectorAll('#board-table tbody tr')].map((row) => row.dataset.status)",
-                                              as: [String].self) == ["yellow", "none"])
+                                              as: [String].self) == ["yellow", "green", "none"])
                 #expect(try await Self.script(browser, "return document.querySelector('[data-sort=\"status\"]').closest('th').getAttribute('aria-sort')",
                                               as: String.self) == "ascending")
                 try await page.click("#board-director option:not([value=\"all\"])")
@@ -169,7 +176,22 @@ struct QualityCardTests {
                     """, as: String.self)
                 #expect(printRules.contains(".board-card"))
                 #expect(printRules.contains("break-after: page"))
-                #expect(printRules.contains(".app-header"))
+                // As printed: the card alone, no header or controls; a page break after each card.
+                try await browser.emulateMedia("print")
+                #expect(try await !browser.isDisplayed(browser.find(".app-header")))
+                #expect(try await !browser.isDisplayed(browser.find(".board-controls")))
+                #expect(try await browser.isDisplayed(browser.find(card)))
+                let breaks = try await Self.script(browser, "return [...document.querySelectorAll('.board-card')].map((card) => getComputedStyle(card).breakAfter)",
+                                                   as: [String].self)
+                #expect(breaks == ["page", "auto"], "a page per card, no empty page after the last")
+                try await browser.saveScreenshot("card-print-cards")
+                try await browser.emulateMedia("")
+                try await page.click("#board-layout-table")
+                try await browser.emulateMedia("print")
+                #expect(try await browser.isDisplayed(browser.find("#board-table")))
+                #expect(try await !browser.isDisplayed(browser.find(card)))
+                try await browser.saveScreenshot("card-print-table")
+                try await browser.emulateMedia("")
 
                 let problems = try await browser.browserLog().filter {
                     ($0.level == "SEVERE" && !$0.message.contains("Failed to load resource")) || $0.message.contains("Content Security Policy")
@@ -211,5 +233,16 @@ struct QualityCardTests {
                 try await browser.saveScreenshot("card-phone-board")
             }
         }
+    }
+}
+
+extension WebDriver {
+    /// Renders the page for `media` (`print`; "" for the screen again), through chromedriver's DevTools pass-through.
+    func emulateMedia(_ media: String) async throws {
+        struct Command: Encodable {
+            var cmd = "Emulation.setEmulatedMedia"
+            var params: [String: String]
+        }
+        let _: [String: String] = try await server.post("session/\(sessionID)/goog/cdp/execute", Command(params: ["media": media]))
     }
 }

@@ -307,6 +307,11 @@ private let fullCard = QualityCardInput(status: "green", summary: "Hyvä kuukaus
             }
             #expect(try await t.head(t.a1) == head)
             #expect(try await cards.versions(t.a1, month: "2026-04", for: jaana) == [submitted])
+            // Nor can anything below the service change it: the database refuses.
+            await #expect(throws: DatabaseError.self) {
+                try await t.sql("UPDATE quality_card SET summary = 'Muutettu' WHERE account_id = 'A1' AND month = '2026-04' AND version = 1")
+            }
+            #expect(try await cards.versions(t.a1, month: "2026-04", for: jaana) == [submitted])
             // Nothing changed: no new version either.
             _ = try await cards.save(t.a1, month: "2026-04", QualityCardInput(summary: "Huhtikuu"), by: jaana)
             #expect(try await cards.versions(t.a1, month: "2026-04", for: jaana).count == 1)

@@ -15,6 +15,7 @@ import { forgetRosterPage, renderRoster } from './js/views/roster.js';
 import { renderSearch } from './js/views/search.js';
 import { renderTemplate } from './js/views/template.js';
 import { renderBots, renderWebhooks } from './js/views/integrations.js';
+import { renderBoard } from './js/views/board.js';
 import { renderSignIn } from './js/views/signin.js';
 import { renderActivity } from './js/views/activity.js';
 import { startUrgentBanner } from './js/views/urgent-banner.js';
@@ -84,6 +85,7 @@ function render({ moveFocus = true, inPlace = false } = {}) {
   else if (route.name === 'bots') show('bots', () => renderBots(root), moveFocus);
   else if (route.name === 'webhooks') show('webhooks', () => renderWebhooks(root, { accountId: route.accountId }), moveFocus);
   else if (route.name === 'activity') show('activity', () => renderActivity(root, { route }), moveFocus);
+  else if (route.name === 'board') show('board', () => renderBoard(root, { person, route }), moveFocus);
   else if (route.name === 'search') {
     if (inPlace && root.dataset.view === 'search') teardown.search(route);
     else show('search', () => renderSearch(root, { person, route }), moveFocus);

@@ -31,6 +31,7 @@ public struct Kanava: Sendable {
     public let calendarFeeds: CalendarFeedService
     /// The feedback box and the yearly list of the most active members.
     public let feedback: FeedbackService
+    public let qualityCards: QualityCardService
     /// Who is connected to this server (the WebSocket hub keeps it up to date).
     public let presence: Presence
     /// Reminds and escalates unacknowledged urgent notices (a service of `kanava serve`).
@@ -116,5 +117,7 @@ public struct Kanava: Sendable {
         clockReminders = ClockReminders(store: store, chat: chat, clock: clock, checkSeconds: config.clock.checkSeconds, logger: logger)
         memos = MemoService(store: store, access: access, sections: store, bus: bus, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)
         feedback = FeedbackService(store: store, access: access, sections: store, bus: bus, clock: clock, logger: logger)
+        qualityCards = QualityCardService(store: store, access: access, bus: bus, clock: clock,
+                                          figures: CardFigureCalculator(store: store, annualClock: annualClock, clock: clock), logger: logger)
     }
 }

@@ -53,6 +53,8 @@ public enum KanavaServer {
         WebhookRoutes(kanava: kanava, address: address).addRoutes(to: channel, router: router)
         CalendarFeedRoutes(kanava: kanava, address: address).addRoutes(to: api, router: router)
         FeedbackRoutes(kanava: kanava).addRoutes(to: api, channel: channel)
+        // Quality cards have their own access rules (the board reads them without membership): not behind the guard.
+        CardRoutes(kanava: kanava).addRoutes(to: api)
         let admin = api.group("admin").add(middleware: AdminGuardMiddleware())
         AdminRosterRoutes(kanava: kanava).addRoutes(to: admin)
         AdminTemplateRoutes(kanava: kanava).addRoutes(to: admin)

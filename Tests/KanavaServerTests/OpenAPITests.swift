@@ -393,6 +393,32 @@ private final class Recorder: @unchecked Sendable {
         try await call(member, .delete, "/api/me/calendar-feed", expect: .noContent)
         try await call(anonymous, .get, "/calendar/{secret}.ics", ["secret": feedSecret], expect: .notFound)
 
+        // Quality cards: the director or an admin writes and submits, the board reads; others 404 (board overview 403).
+        try await t.person("hallitus@example.fi", "Hilkka Hallitus", global: .board)
+        let board = try await server.signedIn("hallitus@example.fi")
+        let card = ["account": "A10000", "month": "2026-03"]
+        try await call(admin, .get, "/api/accounts/{account}/cards/{month}", card, expect: .ok)
+        try await call(admin, .put, "/api/accounts/{account}/cards/{month}", card, json: [
+            "status": "yellow", "summary": "Kaksi esimiesvaihdosta.", "asks": "Rekrytointiapu Ouluun.", "customerSatisfaction": 4.1,
+            "auditScore": 92.5, "openComplaints": 2, "monthlyBilling": 48_250.75,
+        ], expect: .ok)
+        try await call(admin, .put, "/api/accounts/{account}/cards/{month}", card, json: ["customerSatisfaction": 5.5], expect: .badRequest)
+        try await call(admin, .put, "/api/accounts/{account}/cards/{month}", ["account": "A10000", "month": "2026-04"], json: ["summary": "x"],
+                       expect: .badRequest)
+        try await call(member, .put, "/api/accounts/{account}/cards/{month}", card, json: ["summary": "x"], expect: .notFound)
+        try await call(board, .put, "/api/accounts/{account}/cards/{month}", card, json: ["summary": "x"], expect: .forbidden)
+        try await call(board, .get, "/api/accounts/{account}/cards/{month}", card, expect: .notFound)
+        try await call(admin, .post, "/api/accounts/{account}/cards/{month}/submit", card, json: ["version": 1], expect: .ok)
+        try await call(admin, .post, "/api/accounts/{account}/cards/{month}/submit", card, json: ["version": 1], expect: .conflict)
+        try await call(board, .post, "/api/accounts/{account}/cards/{month}/submit", card, json: ["version": 1], expect: .forbidden)
+        try await call(board, .get, "/api/accounts/{account}/cards/{month}", card, expect: .ok)
+        try await call(board, .get, "/api/accounts/{account}/cards/{month}/versions", card, expect: .ok)
+        try await call(member, .get, "/api/accounts/{account}/cards/{month}/versions", card, expect: .notFound)
+        try await call(board, .get, "/api/board/cards", query: "month=2026-03", expect: .ok)
+        try await call(admin, .get, "/api/board/cards", expect: .ok)
+        try await call(board, .get, "/api/board/cards", query: "month=2026-13", expect: .badRequest)
+        try await call(member, .get, "/api/board/cards", expect: .forbidden)
+
         // Writes need the CSRF token; signing out ends the session.
         let token = admin.csrfToken
         admin.csrfToken = nil

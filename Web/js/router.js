@@ -5,8 +5,9 @@
 //   #/accounts/<id>/notices              the channel's notices
 //   #/accounts/<id>/ask                  a member's "ask the director" conversation (?message=<n>)
 //   #/accounts/<id>/questions[/<person>] the director's list of those conversations, or one of them (?message=<n>)
-// and #/accounts/<id>/webhooks, the channel's incoming webhooks (its director and admins; a page of its own), and
-// #/activity[?year=YYYY], the most active members of the channels a director directs (admins: all).
+// #/accounts/<id>/webhooks, the channel's incoming webhooks (its director and admins; a page of its own),
+// #/activity[?year=YYYY], the most active members of the channels a director directs (admins: all), and
+// #/board[?month=YYYY-MM], the board overview of every account's quality card (board members and admins).
 // The part names are reserved: a section cannot be opened under one of them (template keys never are).
 
 let listener = () => {};
@@ -39,6 +40,7 @@ export const paths = {
   bots: '#/admin/bots',
   webhooks: (id) => `#/accounts/${enc(id)}/webhooks`,
   activity: (year = null) => `#/activity${year == null ? '' : `?year=${enc(year)}`}`,
+  board: (month = null) => `#/board${month ? `?month=${enc(month)}` : ''}`,
 };
 
 // A positive whole number from a route segment or query value, else null.
@@ -75,6 +77,7 @@ export function currentRoute() {
   if (path === '/admin/roster') return { name: 'roster' };
   if (path === '/admin/template') return { name: 'template' };
   if (path === '/admin/bots') return { name: 'bots' };
+  if (path === '/board') return { name: 'board', month: params.get('month') };
   if (path === '/search') return { name: 'search', q: params.get('q'), account: params.get('account') || null };
   if (path === '/activity') return { name: 'activity', year: positive(params.get('year')) };
   const webhooks = path.match(/^\/accounts\/([^/]+)\/webhooks$/);

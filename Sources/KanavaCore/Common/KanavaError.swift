@@ -12,6 +12,8 @@ public struct KanavaError: Error, Sendable, Equatable, CustomStringConvertible {
         case forbidden
         case notFound = "not_found"
         case conflict
+        /// A quality card version that was already submitted (409, like `conflict`).
+        case alreadySubmitted = "already_submitted"
         case payloadTooLarge = "payload_too_large"
         case rateLimited = "rate_limited"
         case unavailable

@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import { el } from '../dom.js';
 import { describeError, formatDateTime, roleName, t } from '../i18n.js';
-import { paths } from '../router.js';
+import { navigate, paths } from '../router.js';
 import { socket } from '../socket.js';
 import { fold } from '../text.js';
 import { isAdmin, refusalReason } from './roster.js';
@@ -90,6 +90,11 @@ export function renderAccounts(root, { person } = {}) {
     try {
       const { accounts } = await api.accounts();
       if (!alive || id !== loadId) return;
+      // A board member in no channel has the board overview as their home page.
+      if (accounts.length === 0 && person?.globalRole === 'board') {
+        navigate(paths.board(), { replace: true });
+        return;
+      }
       entries = accounts.map((account) => ({ account, key: fold(`${account.name} ${account.id}`) }));
       activitySlot.hidden = !isAdmin(person) && !accounts.some((account) => account.role === 'account_director');
       failure.hidden = true;

@@ -19,6 +19,7 @@ const DOCUMENT_KINDS = ['document.added', 'document.versioned', 'document.update
 const MEMO_KINDS = ['memo.created', 'memo.updated', 'memo.deleted'];
 const CLOCK_KINDS = ['clock.created', 'clock.updated', 'clock.deleted', 'clock.marked'];
 const FEEDBACK_KINDS = ['feedback.created', 'feedback.updated', 'feedback.answered', 'feedback.deleted'];
+const CARD_KINDS = ['card.saved', 'card.submitted'];
 const RELOAD_DELAY_MS = 300;
 const TABS = [['toc', 'channel.tabToc'], ['content', 'channel.tabContent'], ['chat', 'channel.tabChat']];
 // The section whose page also shows the account's facts and members.
@@ -262,6 +263,7 @@ export function renderChannel(root, { person, route }) {
     ...MEMO_KINDS.map((kind) => socket.on(kind, forThisChannel(scheduleMemos))),
     ...CLOCK_KINDS.map((kind) => socket.on(kind, forThisChannel(() => section?.clockChanged()))),
     ...FEEDBACK_KINDS.map((kind) => socket.on(kind, forThisChannel(() => section?.feedbackChanged()))),
+    ...CARD_KINDS.map((kind) => socket.on(kind, forThisChannel((event) => section?.cardChanged(event)))),
   ];
   livePane.show(route);
   load();

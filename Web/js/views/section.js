@@ -1,6 +1,7 @@
 // One section of a channel in #channel-content: its text, must-read confirmation, the editor (directors and
 // admins), history with diffs, "who has read", and below the text its documents (and the memos section's memos, the
-// annual-clock section's clock, the feedback section's box).
+// annual-clock section's clock, the feedback section's box, and for the director and admins the quality-card
+// section's card editor).
 import { content } from '../content-api.js';
 import { el, fill } from '../dom.js';
 import { describeError, formatDateTime, roleName, t } from '../i18n.js';
@@ -9,6 +10,7 @@ import { createAnnualClock } from './clock.js';
 import { createDocuments } from './documents.js';
 import { createFeedbackBox } from './feedback.js';
 import { createMemos } from './memos.js';
+import { createQualityCard } from './quality-card.js';
 import { createHistory, createReaders, loadDiff } from './section-history.js';
 import { sectionTitle } from './toc.js';
 
@@ -19,6 +21,7 @@ const drafts = new Map();
 const MEMOS_KEY = 'memos';
 const CLOCK_KEY = 'annual-clock';
 const FEEDBACK_KEY = 'feedback';
+const CARD_KEY = 'quality-card';
 // Sections whose content is a part of their own below the text, which is then an introduction.
 const PART_KEYS = [MEMOS_KEY, CLOCK_KEY, FEEDBACK_KEY];
 
@@ -43,10 +46,13 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
   const memos = key === MEMOS_KEY ? createMemos({ accountId }) : null;
   const clock = key === CLOCK_KEY ? createAnnualClock({ accountId }) : null;
   const feedback = key === FEEDBACK_KEY ? createFeedbackBox({ accountId }) : null;
+  // The card is the director's (and admins'): other members read only the section's text.
+  const card = key === CARD_KEY && canManage ? createQualityCard({ accountId }) : null;
+  const isPart = PART_KEYS.includes(key) || card != null;
   const element = el('article', { class: 'section-view', 'data-section-key': key, 'aria-labelledby': 'section-title' },
     el('header', { class: 'section-header' }, title, badges, meta, notes, actions),
     flash, banner, main, panels,
-    memos?.element, clock?.element, feedback?.element, documents.element, extra);
+    memos?.element, clock?.element, feedback?.element, card?.element, documents.element, extra);
 
   let alive = true;
   let loadId = 0;
@@ -91,9 +97,9 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
     const buttons = [];
     if (page.canEdit && !editor) {
       // In the memos and annual-clock sections the memos and the clock are the content; the text introduces them.
-      const label = PART_KEYS.includes(key) ? 'section.editIntro' : 'section.edit';
+      const label = isPart ? 'section.editIntro' : 'section.edit';
       buttons.push(el('button', {
-        type: 'button', id: 'section-edit', class: PART_KEYS.includes(key) ? 'button' : 'button primary', onclick: () => openEditor(),
+        type: 'button', id: 'section-edit', class: isPart ? 'button' : 'button primary', onclick: () => openEditor(),
       }, t(label)));
     }
     if (current) {
@@ -144,7 +150,7 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
     // http/https/mailto links, no images): the one place the app inserts server HTML.
     body.innerHTML = page.html;
     // The memos and annual-clock sections' content is their part: no "nothing written" there.
-    const empty = (!page.current || page.current.body.trim() === '') && !PART_KEYS.includes(key);
+    const empty = (!page.current || page.current.body.trim() === '') && !isPart;
     fill(main, body, empty && el('p', { class: 'muted empty-section' }, t(page.canEdit ? 'section.emptyEditor' : 'section.empty')));
   }
 
@@ -171,6 +177,7 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
       if (memos) memos.element.hidden = false;
       if (clock) clock.element.hidden = false;
       if (feedback) feedback.element.hidden = false;
+      if (card) card.element.hidden = false;
       onLoaded?.(page);
       // A must-read with nothing written yet has nothing to confirm: no to-do mark either way.
       onState?.(key, page.section.mustRead && page.section.revision > 0 ? page.mustConfirm : null);
@@ -194,6 +201,7 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
         if (memos) memos.element.hidden = true;
         if (clock) clock.element.hidden = true;
         if (feedback) feedback.element.hidden = true;
+        if (card) card.element.hidden = true;
         if (focusPending) title.focus();
         focusPending = false;
       } else {
@@ -459,12 +467,16 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
     feedbackChanged() {
       feedback?.changed();
     },
+    cardChanged(event) {
+      card?.changed(event);
+    },
     reload() {
       load();
       documents.reload();
       memos?.reload();
       clock?.reload();
       feedback?.reload();
+      card?.reload();
       history?.reload();
       readers?.reload();
     },
@@ -477,6 +489,7 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
       memos?.destroy?.();
       clock?.destroy();
       feedback?.destroy();
+      card?.destroy();
     },
   };
 }

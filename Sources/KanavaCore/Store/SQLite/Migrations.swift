@@ -143,6 +143,7 @@ enum Migrations {
         migrator.registerMigration("v7-bots-webhooks-feeds", migrate: IntegrationsMigration.v7)
         migrator.registerMigration("v8-planner", migrate: PlannerMigration.v8)
         migrator.registerMigration("v9-feedback", migrate: FeedbackMigration.v9)
+        migrator.registerMigration("v10-quality-card", migrate: QualityCardMigration.v10)
         migrator.registerMigration("v11-activity-indexes", migrate: FeedbackMigration.v11)
         migrator.registerMigration("v12-audit-log", migrate: AuditMigration.v12)
         return migrator

@@ -27,6 +27,7 @@ public struct Kanava: Sendable {
     public let bots: BotService
     public let webhooks: WebhookService
     public let calendarFeeds: CalendarFeedService
+    public let planner: PlannerService
     /// Who is connected to this server (the WebSocket hub keeps it up to date).
     public let presence: Presence
     /// Reminds and escalates unacknowledged urgent notices (a service of `kanava serve`).
@@ -105,5 +106,7 @@ public struct Kanava: Sendable {
         calendarFeeds = CalendarFeedService(store: store, clock: clock, logger: logger)
         clockReminders = ClockReminders(store: store, chat: chat, clock: clock, checkSeconds: config.clock.checkSeconds, logger: logger)
         memos = MemoService(store: store, access: access, sections: store, bus: bus, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)
+        planner = PlannerService(store: store, access: access, bus: bus, clock: clock,
+                                 templates: try PlannerTemplate.loadAll(directory: config.templates.planner), logger: logger)
     }
 }

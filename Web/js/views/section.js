@@ -1,6 +1,6 @@
 // One section of a channel in #channel-content: its text, must-read confirmation, the editor (directors and
 // admins), history with diffs, "who has read", and below the text its documents (and the memos section's memos, the
-// annual-clock section's clock).
+// annual-clock section's clock, the planner section's planner).
 import { content } from '../content-api.js';
 import { el, fill } from '../dom.js';
 import { describeError, formatDateTime, roleName, t } from '../i18n.js';
@@ -8,6 +8,7 @@ import { paths } from '../router.js';
 import { createAnnualClock } from './clock.js';
 import { createDocuments } from './documents.js';
 import { createMemos } from './memos.js';
+import { createPlanner } from './planner.js';
 import { createHistory, createReaders, loadDiff } from './section-history.js';
 import { sectionTitle } from './toc.js';
 
@@ -17,8 +18,9 @@ const drafts = new Map();
 
 const MEMOS_KEY = 'memos';
 const CLOCK_KEY = 'annual-clock';
+const PLANNER_KEY = 'planner';
 // Sections whose content is a part of their own below the text, which is then an introduction.
-const PART_KEYS = [MEMOS_KEY, CLOCK_KEY];
+const PART_KEYS = [MEMOS_KEY, CLOCK_KEY, PLANNER_KEY];
 
 // `onState(key, mustConfirm)`: the page was loaded or confirmed (for the table of contents' to-do marks);
 // `onLoaded(page)`: the page was loaded (e.g. for the window title).
@@ -40,10 +42,11 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
   const documents = createDocuments({ accountId, key });
   const memos = key === MEMOS_KEY ? createMemos({ accountId }) : null;
   const clock = key === CLOCK_KEY ? createAnnualClock({ accountId }) : null;
+  const planner = key === PLANNER_KEY ? createPlanner({ accountId, person }) : null;
   const element = el('article', { class: 'section-view', 'data-section-key': key, 'aria-labelledby': 'section-title' },
     el('header', { class: 'section-header' }, title, badges, meta, notes, actions),
     flash, banner, main, panels,
-    memos?.element, clock?.element, documents.element, extra);
+    memos?.element, clock?.element, planner?.element, documents.element, extra);
 
   let alive = true;
   let loadId = 0;
@@ -167,6 +170,7 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
       documents.element.hidden = false;
       if (memos) memos.element.hidden = false;
       if (clock) clock.element.hidden = false;
+      if (planner) planner.element.hidden = false;
       onLoaded?.(page);
       // A must-read with nothing written yet has nothing to confirm: no to-do mark either way.
       onState?.(key, page.section.mustRead && page.section.revision > 0 ? page.mustConfirm : null);
@@ -189,6 +193,7 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
         documents.element.hidden = true;
         if (memos) memos.element.hidden = true;
         if (clock) clock.element.hidden = true;
+        if (planner) planner.element.hidden = true;
         if (focusPending) title.focus();
         focusPending = false;
       } else {
@@ -451,11 +456,16 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
     clockChanged() {
       clock?.changed();
     },
+    // A planner.* event of the channel.
+    plannerEvent(event) {
+      planner?.event(event);
+    },
     reload() {
       load();
       documents.reload();
       memos?.reload();
       clock?.reload();
+      planner?.reload();
       history?.reload();
       readers?.reload();
     },
@@ -467,6 +477,7 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
       documents.destroy?.();
       memos?.destroy?.();
       clock?.destroy();
+      planner?.destroy();
     },
   };
 }

@@ -123,6 +123,21 @@ struct PlannerTests {
                 try await waitFor("only mine") { try await page.titles(in: seeded.doing.id) == ["Kohdekatselmus"] }
                 #expect(try await page.titles(in: seeded.done.id).isEmpty)
                 try await browser.saveScreenshot("planner-desktop-supervisor-live")
+
+                // As its assignee the supervisor ticks the task's checklist and marks it done, and may change nothing else.
+                try await page.click("\(page.card(seeded.survey.id)) [data-action=\"open\"]")
+                try await waitFor("the assignee's dialog") { try await browser.exists("#planner-progress-status") }
+                #expect(try await !browser.exists("#planner-edit-title"))
+                let account = try AccountID.parse(Self.account)
+                try await page.click("#planner-check-\(seeded.survey.checklist[0].id)")
+                try await waitFor("ticked") { try await server.kanava.store.plannerTask(seeded.survey.id, in: account)?.checklist.first?.done == true }
+                try await page.select("#planner-progress-status", "done")
+                try await waitFor("done") { try await server.kanava.store.plannerTask(seeded.survey.id, in: account)?.status == .done }
+                try await page.click("#planner-dialog-close")
+                try await waitFor("the card done, no longer overdue") {
+                    try await browser.exists("\(page.card(seeded.survey.id))[data-status=\"done\"]:not(.is-overdue)")
+                }
+                #expect(try await page.text("\(page.card(seeded.survey.id)) .planner-progress") == "Tarkistuslista 2/2")
                 let problems = try await browser.browserLog().filter {
                     ($0.level == "SEVERE" && !$0.message.contains("Failed to load resource")) || $0.message.contains("Content Security Policy")
                 }

@@ -70,8 +70,12 @@ struct PlannerTests {
                 let two = try await TwoPeople.signIn(browser, server, director: seeded.director, other: seeded.supervisor, accounts: [Self.account])
                 let page = PlannerPage(browser: browser)
 
-                // The supervisor's board: three columns, their overdue task highlighted, no moving for them.
+                // The supervisor's account list counts their overdue task; their board has three columns, the task
+                // highlighted, and no moving for them.
                 try await two.asOther()
+                try await waitFor("the overdue count") {
+                    try await page.text("#account-list [data-account-id=\"\(Self.account)\"] .overdue-task-count") == "1 myöhässä oleva tehtävä"
+                }
                 try await page.open(two.other)
                 #expect(try await page.titles(in: seeded.todo.id) == ["Kohdekatselmus", "Avainten luovutus", "Perehdytys"])
                 #expect(try await browser.exists("\(page.card(seeded.survey.id)).is-overdue"))

@@ -576,7 +576,8 @@ private func date(_ text: String) -> LocalDate { LocalDate(text)! }
         let unknown = problem(head + task + "        colour: red\n")
         #expect(unknown?.description == "t.yaml:11: buckets[0].tasks[0].colour: unknown field; use checklist, description, due_days, key, labels, optional, role, title, title_en")
         let cases: [(String, String, String)] = [
-            (head + task.replacingOccurrences(of: "due_days: 3", with: "due_days: many"), "buckets[0].tasks[0].due_days", "is required: a whole number"),
+            (head + task.replacingOccurrences(of: "due_days: 3", with: "due_days: many"), "buckets[0].tasks[0].due_days", "must be a whole number"),
+            (head + task.replacingOccurrences(of: "        due_days: 3\n", with: ""), "buckets[0].tasks[0].due_days", "is required: a whole number"),
             (head + task.replacingOccurrences(of: "due_days: 3", with: "due_days: 4000"), "buckets[0].tasks[0].due_days", "-3650–3650"),
             (head + task.replacingOccurrences(of: "supervisor", with: "janitor"), "buckets[0].tasks[0].role", "'janitor' is not a role"),
             (head + task.replacingOccurrences(of: "        role: supervisor\n", with: ""), "buckets[0].tasks[0].role", "is required"),

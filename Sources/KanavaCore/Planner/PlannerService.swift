@@ -135,7 +135,7 @@ public struct PlannerService: Sendable {
     }
 
     /// The templates a director may apply (every member may look).
-    public func templates(_ account: AccountID, for principal: Principal) async throws -> [PlannerTemplate] {
+    public func availableTemplates(_ account: AccountID, for principal: Principal) async throws -> [PlannerTemplate] {
         _ = try await access.channel(account, for: principal)
         return templates
     }

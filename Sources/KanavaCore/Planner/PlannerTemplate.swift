@@ -217,10 +217,9 @@ private struct EntryReader {
         let checklist = try list(fields, "checklist", path: prefix, maxItems: PlannerLimits.maxChecklistItems, maxChars: PlannerLimits.maxChecklistItemChars)
         let labels = try list(fields, "labels", path: prefix, maxItems: PlannerLimits.maxLabels, maxChars: PlannerLimits.maxLabelChars)
         let range = -PlannerTemplate.maxDueDays...PlannerTemplate.maxDueDays
-        guard let dueNode = fields["due_days"], let dueDays = dueNode.int, range.contains(dueDays) else {
-            throw fail(prefix + "due_days", "is required: a whole number of days from the base date, \(range.lowerBound)–\(range.upperBound)",
-                       fields["due_days"] ?? node)
-        }
+        let days = "a whole number of days from the base date, \(range.lowerBound)–\(range.upperBound)"
+        guard let dueNode = fields["due_days"] else { throw fail(prefix + "due_days", "is required: \(days)", node) }
+        guard let dueDays = dueNode.int, range.contains(dueDays) else { throw fail(prefix + "due_days", "must be \(days)", dueNode) }
         guard let roleText = fields["role"]?.string else {
             throw fail(prefix + "role", "is required: \(ChannelRole.allCases.map(\.rawValue).joined(separator: ", "))", fields["role"] ?? node)
         }

@@ -153,7 +153,7 @@ struct PlannerRoutes {
         }
 
         channel.get("planner/templates") { _, context -> TemplatesResponse in
-            TemplatesResponse(templates: try await planner.templates(try context.accountID(), for: context.principal()))
+            TemplatesResponse(templates: try await planner.availableTemplates(try context.accountID(), for: context.principal()))
         }
 
         channel.post("planner/templates/:template/apply") { request, context -> EditedResponse<AppliedResponse> in

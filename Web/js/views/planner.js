@@ -15,7 +15,7 @@ const RELOAD_DELAY_MS = 150;
 const MAX_TITLE_CHARS = 200;
 
 // Overdue: not done, and due before today in Finland (`asOf`, from the server).
-export const isOverdue = (task, asOf) => task.status !== 'done' && task.dueDate != null && task.dueDate < asOf;
+const isOverdue = (task, asOf) => task.status !== 'done' && task.dueDate != null && task.dueDate < asOf;
 
 const byPosition = (a, b) => a.position - b.position || a.id - b.id;
 

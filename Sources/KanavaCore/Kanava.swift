@@ -29,6 +29,7 @@ public struct Kanava: Sendable {
     public let bots: BotService
     public let webhooks: WebhookService
     public let calendarFeeds: CalendarFeedService
+    public let planner: PlannerService
     /// The feedback box and the yearly list of the most active members.
     public let feedback: FeedbackService
     public let qualityCards: QualityCardService
@@ -116,6 +117,8 @@ public struct Kanava: Sendable {
         calendarFeeds = CalendarFeedService(store: store, clock: clock, logger: logger)
         clockReminders = ClockReminders(store: store, chat: chat, clock: clock, checkSeconds: config.clock.checkSeconds, logger: logger)
         memos = MemoService(store: store, access: access, sections: store, bus: bus, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)
+        planner = PlannerService(store: store, access: access, bus: bus, clock: clock,
+                                 templates: try PlannerTemplate.loadAll(directory: config.templates.planner), logger: logger)
         feedback = FeedbackService(store: store, access: access, sections: store, bus: bus, clock: clock, logger: logger)
         qualityCards = QualityCardService(store: store, access: access, bus: bus, clock: clock,
                                           figures: CardFigureCalculator(store: store, annualClock: annualClock, clock: clock), logger: logger)

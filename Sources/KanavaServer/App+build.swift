@@ -47,6 +47,7 @@ public enum KanavaServer {
         DocumentRoutes(kanava: kanava).addRoutes(to: channel)
         MemoRoutes(kanava: kanava).addRoutes(to: channel)
         ClockRoutes(kanava: kanava).addRoutes(to: channel)
+        PlannerRoutes(kanava: kanava).addRoutes(to: channel)
         ChatRoutes(kanava: kanava).addRoutes(to: channel)
         NoticeRoutes(kanava: kanava).addRoutes(to: api, channel: channel)
         SearchRoutes(kanava: kanava).addRoutes(to: api)

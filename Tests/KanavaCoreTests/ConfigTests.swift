@@ -80,6 +80,15 @@ import Testing
         #expect(scalar.problem.contains("mapping"))
     }
 
+    @Test func thePlannerTemplatesDirectoryIsAKeyOfTemplates() throws {
+        #expect(KanavaConfig().templates.planner == "config/planner")
+        let fromFile = try ConfigLoader(environment: [:]).load(yaml: "templates:\n  planner: /srv/kanava/planner\n")
+        #expect(fromFile.templates.planner == "/srv/kanava/planner")
+        #expect(fromFile.templates.annualClock == "config/annual-clock.yaml")
+        let fromEnvironment = try ConfigLoader(environment: ["KANAVA_TEMPLATES_PLANNER": "/etc/kanava/planner"]).load(yaml: nil)
+        #expect(fromEnvironment.templates.planner == "/etc/kanava/planner")
+    }
+
     @Test func missingRequiredFileIsAnError() {
         #expect(throws: ConfigError.self) {
             try ConfigLoader(environment: [:]).load(path: "/nonexistent/kanava.yaml", required: true)

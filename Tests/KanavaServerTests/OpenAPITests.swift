@@ -275,6 +275,40 @@ private final class Recorder: @unchecked Sendable {
         try await call(member, .get, "/api/accounts/{account}/clock", account, query: "year=2026", expect: .ok)
         try await call(admin, .delete, "/api/accounts/{account}/clock/events/{event}", clockEvent, expect: .noContent)
 
+        // Planner: buckets, a task through its life, a template applied twice, a bucket refused while it has tasks.
+        try await call(member, .get, "/api/accounts/{account}/planner", account, expect: .ok)
+        try await call(member, .get, "/api/accounts/{account}/planner/templates", account, expect: .ok)
+        let takeover = ["account": "A10000", "template": "takeover"]
+        try await call(admin, .post, "/api/accounts/{account}/planner/templates/{template}/apply", takeover, json: [:], expect: .created)
+        try await call(admin, .post, "/api/accounts/{account}/planner/templates/{template}/apply", takeover, json: ["baseDate": "2019-05-03"], expect: .ok)
+        try await call(member, .post, "/api/accounts/{account}/planner/templates/{template}/apply", takeover, json: [:], expect: .forbidden)
+        let bucketJSON = try await call(admin, .post, "/api/accounts/{account}/planner/buckets", account, json: ["name": "Omat"], expect: .created)
+        let bucketID = try #require((try bucketJSON.json()["bucket"] as? [String: Any])?["id"] as? Int)
+        let bucket: [String: Any] = ["account": "A10000", "bucket": bucketID]
+        try await call(admin, .patch, "/api/accounts/{account}/planner/buckets/{bucket}", bucket, json: ["name": "Omat tehtävät"], expect: .ok)
+        try await call(admin, .post, "/api/accounts/{account}/planner/buckets/{bucket}/move", bucket, json: ["index": 0], expect: .ok)
+        let taskJSON = try await call(admin, .post, "/api/accounts/{account}/planner/tasks", account, json: [
+            "bucket": bucketID, "title": "Kohdekatselmus", "assignee": memberID, "dueDate": "2026-03-01", "labels": ["kohde"],
+            "checklist": [["text": "Avaimet"]],
+        ], expect: .created)
+        let plannerTask = try #require(try taskJSON.json()["task"] as? [String: Any])
+        let taskID = try #require(plannerTask["id"] as? Int)
+        let itemID = try #require((plannerTask["checklist"] as? [[String: Any]])?.first?["id"] as? Int)
+        let task: [String: Any] = ["account": "A10000", "task": taskID]
+        try await call(member, .post, "/api/accounts/{account}/planner/tasks", account, json: ["bucket": bucketID, "title": "x"], expect: .forbidden)
+        try await call(member, .patch, "/api/accounts/{account}/planner/tasks/{task}", task, json: ["status": "done"], expect: .ok)
+        try await call(admin, .patch, "/api/accounts/{account}/planner/tasks/{task}", task, json: ["dueDate": NSNull(), "startDate": "2026-03-01"], expect: .ok)
+        try await call(admin, .patch, "/api/accounts/{account}/planner/tasks/{task}", task, json: ["assignee": 999_999], expect: .badRequest)
+        try await call(member, .put, "/api/accounts/{account}/planner/tasks/{task}/checklist/{item}", ["account": "A10000", "task": taskID, "item": itemID],
+                       json: ["done": true], expect: .ok)
+        try await call(member, .post, "/api/accounts/{account}/planner/tasks/{task}/comments", task, json: ["body": "Tehty."], expect: .created)
+        try await call(member, .get, "/api/accounts/{account}/planner/tasks/{task}", task, expect: .ok)
+        try await call(admin, .post, "/api/accounts/{account}/planner/tasks/{task}/move", task, json: ["bucket": bucketID, "index": 0], expect: .ok)
+        try await call(admin, .delete, "/api/accounts/{account}/planner/buckets/{bucket}", bucket, expect: .conflict)
+        try await call(admin, .delete, "/api/accounts/{account}/planner/tasks/{task}", task, expect: .noContent)
+        try await call(admin, .delete, "/api/accounts/{account}/planner/buckets/{bucket}", bucket, expect: .noContent)
+        try await call(member, .get, "/api/accounts/{account}/planner", account, expect: .ok)
+
         // Feedback: a member leaves an anonymous idea, edits it, an admin answers; the yearly activity list.
         let left = try await call(member, .post, "/api/accounts/{account}/feedback", account,
                                   json: ["kind": "idea", "body": "Yhteinen avainkaappi", "anonymous": true], expect: .created)

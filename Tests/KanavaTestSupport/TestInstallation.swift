@@ -22,6 +22,7 @@ public struct TestInstallation: Sendable {
         config.server.openapi = repositoryRoot.appendingPathComponent("docs/openapi.yaml").path
         config.templates.toc = repositoryRoot.appendingPathComponent("config/toc.yaml").path
         config.templates.annualClock = repositoryRoot.appendingPathComponent("config/annual-clock.yaml").path
+        config.templates.planner = repositoryRoot.appendingPathComponent("config/planner").path
         // Tests run the reminder bot's rounds themselves; the server's own would post into their channels.
         config.clock.checkSeconds = 3600
         config.logLevel = "warning"

@@ -129,6 +129,8 @@ public struct AccountSummary: Codable, Sendable, Hashable {
     public var unread = 0
     /// Urgent notices in force the viewer has not acknowledged.
     public var openNotices = 0
+    /// Planner tasks assigned to the viewer that are not done and were due before today (in Finland).
+    public var overdueTasks = 0
 
     public init(id: AccountID, name: String, startDate: LocalDate?, role: ChannelRole?, director: PersonRef?, memberCount: Int, head: Int64) {
         self.id = id

@@ -19,11 +19,13 @@ public struct AccountService: Sendable {
             let open = try await store.openMustReads(for: person.id)
             let unread = try await store.unreadCounts(for: person.id)
             let notices = Dictionary(grouping: try await store.openNotices(for: person.id, at: clock.now()), by: \.account)
+            let overdue = try await store.overduePlannerTasks(assignedTo: person.id, asOf: LocalDate.inHelsinki(clock.now()))
             for index in summaries.indices {
                 let id = summaries[index].id
                 summaries[index].openMustReads = open[id] ?? 0
                 summaries[index].unread = unread[id] ?? 0
                 summaries[index].openNotices = notices[id]?.count ?? 0
+                summaries[index].overdueTasks = overdue[id] ?? 0
             }
         }
         return FinnishCollation.sorted(summaries, by: \.name)

@@ -131,6 +131,8 @@ public struct KanavaConfig: Codable, Sendable, Equatable {
         public var toc = "config/toc.yaml"
         /// The events every new channel's annual clock starts with.
         public var annualClock = "config/annual-clock.yaml"
+        /// The directory of planner templates a director may apply (one `*.yaml` file each: takeover, after-care).
+        public var planner = "config/planner"
         public init() {}
     }
 

@@ -8,9 +8,10 @@ import { fold } from '../text.js';
 import { isAdmin, refusalReason } from './roster.js';
 
 // section.updated: a new revision of a must-read section is a new to-do (openMustReads); messages change the
-// unread counts, notices the open ones.
+// unread counts, notices the open ones, planner tasks the overdue ones.
 const RELOAD_KINDS = ['membership.added', 'membership.removed', 'membership.changed', 'account.updated', 'section.updated',
-  'message.posted', 'message.deleted', 'notice.posted', 'notice.acknowledged', 'notice.withdrawn'];
+  'message.posted', 'message.deleted', 'notice.posted', 'notice.acknowledged', 'notice.withdrawn',
+  'planner.task.created', 'planner.task.updated', 'planner.task.deleted', 'planner.template.applied'];
 const RELOAD_DELAY_MS = 300; // a roster sync or a busy chat sends events in bursts: reload once
 
 let query = ''; // survives a visit to a channel and back
@@ -33,7 +34,10 @@ function accountItem(account) {
         }, t('accounts.unread', { count: account.unread })),
         account.openMustReads > 0 && el('span', {
           class: 'badge badge-warning must-read-count', 'data-open-must-reads': String(account.openMustReads),
-        }, t('accounts.openMustReads', { count: account.openMustReads }))),
+        }, t('accounts.openMustReads', { count: account.openMustReads })),
+        account.overdueTasks > 0 && el('span', {
+          class: 'badge badge-danger overdue-task-count', 'data-overdue-tasks': String(account.overdueTasks),
+        }, t('accounts.overdueTasks', { count: account.overdueTasks }))),
       el('span', { class: 'account-meta' },
         el('span', {}, account.id),
         el('span', {}, roleName(account.role)),

@@ -18,6 +18,9 @@ const RELOAD_KINDS = ['membership.added', 'membership.changed', 'account.updated
 const DOCUMENT_KINDS = ['document.added', 'document.versioned', 'document.updated', 'document.removed'];
 const MEMO_KINDS = ['memo.created', 'memo.updated', 'memo.deleted'];
 const CLOCK_KINDS = ['clock.created', 'clock.updated', 'clock.deleted', 'clock.marked'];
+const PLANNER_KINDS = ['planner.bucket.created', 'planner.bucket.updated', 'planner.bucket.moved', 'planner.bucket.deleted',
+  'planner.task.created', 'planner.task.updated', 'planner.task.moved', 'planner.task.deleted', 'planner.comment.added',
+  'planner.template.applied'];
 const FEEDBACK_KINDS = ['feedback.created', 'feedback.updated', 'feedback.answered', 'feedback.deleted'];
 const CARD_KINDS = ['card.saved', 'card.submitted'];
 const RELOAD_DELAY_MS = 300;
@@ -262,6 +265,7 @@ export function renderChannel(root, { person, route }) {
     }))),
     ...MEMO_KINDS.map((kind) => socket.on(kind, forThisChannel(scheduleMemos))),
     ...CLOCK_KINDS.map((kind) => socket.on(kind, forThisChannel(() => section?.clockChanged()))),
+    ...PLANNER_KINDS.map((kind) => socket.on(kind, forThisChannel((event) => section?.plannerEvent(event)))),
     ...FEEDBACK_KINDS.map((kind) => socket.on(kind, forThisChannel(() => section?.feedbackChanged()))),
     ...CARD_KINDS.map((kind) => socket.on(kind, forThisChannel((event) => section?.cardChanged(event)))),
   ];

@@ -1,7 +1,7 @@
 // One section of a channel in #channel-content: its text, must-read confirmation, the editor (directors and
 // admins), history with diffs, "who has read", and below the text its documents (and the memos section's memos, the
-// annual-clock section's clock, the feedback section's box, and for the director and admins the quality-card
-// section's card editor).
+// annual-clock section's clock, the planner section's planner, the feedback section's box, and for the director
+// and admins the quality-card section's card editor).
 import { content } from '../content-api.js';
 import { el, fill } from '../dom.js';
 import { describeError, formatDateTime, roleName, t } from '../i18n.js';
@@ -10,6 +10,7 @@ import { createAnnualClock } from './clock.js';
 import { createDocuments } from './documents.js';
 import { createFeedbackBox } from './feedback.js';
 import { createMemos } from './memos.js';
+import { createPlanner } from './planner.js';
 import { createQualityCard } from './quality-card.js';
 import { createHistory, createReaders, loadDiff } from './section-history.js';
 import { sectionTitle } from './toc.js';
@@ -20,10 +21,11 @@ const drafts = new Map();
 
 const MEMOS_KEY = 'memos';
 const CLOCK_KEY = 'annual-clock';
+const PLANNER_KEY = 'planner';
 const FEEDBACK_KEY = 'feedback';
 const CARD_KEY = 'quality-card';
 // Sections whose content is a part of their own below the text, which is then an introduction.
-const PART_KEYS = [MEMOS_KEY, CLOCK_KEY, FEEDBACK_KEY];
+const PART_KEYS = [MEMOS_KEY, CLOCK_KEY, PLANNER_KEY, FEEDBACK_KEY];
 
 // `onState(key, mustConfirm)`: the page was loaded or confirmed (for the table of contents' to-do marks);
 // `onLoaded(page)`: the page was loaded (e.g. for the window title).
@@ -45,6 +47,7 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
   const documents = createDocuments({ accountId, key });
   const memos = key === MEMOS_KEY ? createMemos({ accountId }) : null;
   const clock = key === CLOCK_KEY ? createAnnualClock({ accountId }) : null;
+  const planner = key === PLANNER_KEY ? createPlanner({ accountId, person }) : null;
   const feedback = key === FEEDBACK_KEY ? createFeedbackBox({ accountId }) : null;
   // The card is the director's (and admins'): other members read only the section's text.
   const card = key === CARD_KEY && canManage ? createQualityCard({ accountId }) : null;
@@ -52,7 +55,7 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
   const element = el('article', { class: 'section-view', 'data-section-key': key, 'aria-labelledby': 'section-title' },
     el('header', { class: 'section-header' }, title, badges, meta, notes, actions),
     flash, banner, main, panels,
-    memos?.element, clock?.element, feedback?.element, card?.element, documents.element, extra);
+    memos?.element, clock?.element, planner?.element, feedback?.element, card?.element, documents.element, extra);
 
   let alive = true;
   let loadId = 0;
@@ -176,6 +179,7 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
       documents.element.hidden = false;
       if (memos) memos.element.hidden = false;
       if (clock) clock.element.hidden = false;
+      if (planner) planner.element.hidden = false;
       if (feedback) feedback.element.hidden = false;
       if (card) card.element.hidden = false;
       onLoaded?.(page);
@@ -200,6 +204,7 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
         documents.element.hidden = true;
         if (memos) memos.element.hidden = true;
         if (clock) clock.element.hidden = true;
+        if (planner) planner.element.hidden = true;
         if (feedback) feedback.element.hidden = true;
         if (card) card.element.hidden = true;
         if (focusPending) title.focus();
@@ -464,6 +469,10 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
     clockChanged() {
       clock?.changed();
     },
+    // A planner.* event of the channel.
+    plannerEvent(event) {
+      planner?.event(event);
+    },
     feedbackChanged() {
       feedback?.changed();
     },
@@ -475,6 +484,7 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
       documents.reload();
       memos?.reload();
       clock?.reload();
+      planner?.reload();
       feedback?.reload();
       card?.reload();
       history?.reload();
@@ -488,6 +498,7 @@ export function createSectionView({ accountId, key, person, canManage, extra = n
       documents.destroy?.();
       memos?.destroy?.();
       clock?.destroy();
+      planner?.destroy();
       feedback?.destroy();
       card?.destroy();
     },

@@ -15,6 +15,7 @@ import { forgetRosterPage, renderRoster } from './js/views/roster.js';
 import { renderSearch } from './js/views/search.js';
 import { renderTemplate } from './js/views/template.js';
 import { renderBots, renderWebhooks } from './js/views/integrations.js';
+import { renderAudit } from './js/views/audit.js';
 import { renderBoard } from './js/views/board.js';
 import { renderSignIn } from './js/views/signin.js';
 import { renderActivity } from './js/views/activity.js';
@@ -83,6 +84,7 @@ function render({ moveFocus = true, inPlace = false } = {}) {
   else if (route.name === 'roster') show('roster', () => renderRoster(root, { person }), moveFocus);
   else if (route.name === 'template') show('template', () => renderTemplate(root), moveFocus);
   else if (route.name === 'bots') show('bots', () => renderBots(root), moveFocus);
+  else if (route.name === 'audit') show('audit', () => renderAudit(root), moveFocus);
   else if (route.name === 'webhooks') show('webhooks', () => renderWebhooks(root, { accountId: route.accountId }), moveFocus);
   else if (route.name === 'activity') show('activity', () => renderActivity(root, { route }), moveFocus);
   else if (route.name === 'board') show('board', () => renderBoard(root, { person, route }), moveFocus);

@@ -174,3 +174,12 @@ actor BrowserSlots {
         if waiting.isEmpty { free += 1 } else { waiting.removeFirst().resume() }
     }
 }
+
+/// Script errors and CSP refusals (a 401 from /api/session before signing in, and the 401/403/404 answers the
+/// tests ask for, are expected).
+func expectNoScriptErrors(_ browser: WebDriver) async throws {
+    let problems = try await browser.browserLog().filter {
+        ($0.level == "SEVERE" && !$0.message.contains("Failed to load resource")) || $0.message.contains("Content Security Policy")
+    }
+    #expect(problems.isEmpty, "\(problems.map(\.message))")
+}

@@ -149,15 +149,6 @@ struct IntegrationsPageTests {
     }
 }
 
-/// Script errors and CSP refusals (a 401 from /api/session before signing in, and the 401/403/404 answers the
-/// tests ask for, are expected).
-private func expectNoScriptErrors(_ browser: WebDriver) async throws {
-    let problems = try await browser.browserLog().filter {
-        ($0.level == "SEVERE" && !$0.message.contains("Failed to load resource")) || $0.message.contains("Content Security Policy")
-    }
-    #expect(problems.isEmpty, "\(problems.map(\.message))")
-}
-
 private struct BotChannels: Decodable {
     struct Channel: Decodable { var id: String; var name: String }
     var channels: [Channel]

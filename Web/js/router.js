@@ -1,5 +1,5 @@
 // Hash routes: #/sign-in, #/accounts, #/accounts/<id>, #/accounts/<id>/<sectionKey>, #/admin/roster,
-// #/admin/template, #/admin/bots, #/search?q=…[&account=<id>], and a channel's live parts (the chat column):
+// #/admin/template, #/admin/bots, #/admin/audit, #/search?q=…[&account=<id>], and a channel's live parts (the chat column):
 //   #/accounts/<id>/chat                 the open chat        (?message=<n>: scrolled to that message)
 //   #/accounts/<id>/thread/<root>        one thread           (?message=<n>)
 //   #/accounts/<id>/notices              the channel's notices
@@ -38,6 +38,7 @@ export const paths = {
   roster: '#/admin/roster',
   template: '#/admin/template',
   bots: '#/admin/bots',
+  audit: '#/admin/audit',
   webhooks: (id) => `#/accounts/${enc(id)}/webhooks`,
   activity: (year = null) => `#/activity${year == null ? '' : `?year=${enc(year)}`}`,
   board: (month = null) => `#/board${month ? `?month=${enc(month)}` : ''}`,
@@ -77,6 +78,7 @@ export function currentRoute() {
   if (path === '/admin/roster') return { name: 'roster' };
   if (path === '/admin/template') return { name: 'template' };
   if (path === '/admin/bots') return { name: 'bots' };
+  if (path === '/admin/audit') return { name: 'audit' };
   if (path === '/board') return { name: 'board', month: params.get('month') };
   if (path === '/search') return { name: 'search', q: params.get('q'), account: params.get('account') || null };
   if (path === '/activity') return { name: 'activity', year: positive(params.get('year')) };

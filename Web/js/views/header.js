@@ -37,12 +37,14 @@ export function setHeaderPerson(person) {
   byId('admin-roster-link')?.remove();
   byId('admin-template-link')?.remove();
   byId('admin-bots-link')?.remove();
+  byId('admin-audit-link')?.remove();
   byId('board-link')?.remove();
   if (person?.globalRole === 'admin') {
     byId('person-name').before(
       el('a', { id: 'admin-roster-link', class: 'header-link', href: paths.roster, 'data-i18n': 'header.roster' }, t('header.roster')),
       el('a', { id: 'admin-template-link', class: 'header-link', href: paths.template, 'data-i18n': 'header.template' }, t('header.template')),
-      el('a', { id: 'admin-bots-link', class: 'header-link', href: paths.bots, 'data-i18n': 'header.bots' }, t('header.bots')));
+      el('a', { id: 'admin-bots-link', class: 'header-link', href: paths.bots, 'data-i18n': 'header.bots' }, t('header.bots')),
+      el('a', { id: 'admin-audit-link', class: 'header-link', href: paths.audit, 'data-i18n': 'header.audit' }, t('header.audit')));
   }
   // The board overview of every account's quality card: board members and admins.
   if (person?.globalRole === 'board' || person?.globalRole === 'admin') {

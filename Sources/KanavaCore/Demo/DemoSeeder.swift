@@ -37,12 +37,15 @@ public struct DemoSeeder: Sendable {
         let supervisor2 = try await person("tyonjohtaja@kanava.example", "Riikka Laine", "supervisor")
         let sales = try await person("myynti@kanava.example", "Sanna Åberg", "sales")
 
+        // Zeta is a new account starting in two weeks: its planner gets the takeover template.
+        let today = LocalDate.inHelsinki(kanava.clock.now())
+        let newStart = (today.adding(days: 14) ?? today).description
         let accounts: [(String, String, String)] = [
             ("A10000", "Östra kiinteistö Ab", "2021-03-01"),
             ("A10001", "Äänekosken terveyskeskus", "2019-09-15"),
             ("A10002", "Åbo Akademi fastigheter", "2022-01-10"),
             ("A10003", "Wärtsi kirjasto kuntayhtymä", "2020-05-04"),
-            ("A10004", "Zeta Logistiikka Oy", "2023-11-20"),
+            ("A10004", "Zeta Logistiikka Oy", newStart),
             ("A10005", "Aalto Kiinteistöpalvelut Oy", "2018-02-28"),
         ]
         for (id, name, start) in accounts {
@@ -77,7 +80,39 @@ public struct DemoSeeder: Sendable {
             _ = try await kanava.accounts.addMember(try AccountID.parse(id), email: supervisor2, role: "supervisor", sites: ["\(id) Oulu 2"], by: system)
         }
         try await seedChat(first, director: director, supervisor: supervisor)
+        try await seedPlannerCardsAndFeedback(director: director, supervisor: supervisor, today: today)
         return credentials
+    }
+
+    /// The takeover plan of the new account, last months' quality cards of two accounts (so the board overview and
+    /// its trend have something to show), and an anonymous idea with the director's answer.
+    private func seedPlannerCardsAndFeedback(director: String, supervisor: String, today: LocalDate) async throws {
+        guard let director = try await kanava.store.person(email: director).map(Principal.person),
+              let supervisor = try await kanava.store.person(email: supervisor).map(Principal.person) else { return }
+        _ = try await kanava.planner.applyTemplate(try AccountID.parse("A10004"), template: "takeover", baseDate: nil, includeOptional: false,
+                                                  by: director)
+        func month(_ back: Int) -> String {
+            let index = today.year * 12 + (today.month - 1) - back
+            return String(format: "%04d-%02d", index / 12, index % 12 + 1)
+        }
+        let cards: [(String, Int, String, Double, String)] = [
+            ("A10000", 2, "green", 4.4, "Siivouksen laatu vakaa, kaikki laatukäynnit tehty."),
+            ("A10000", 1, "green", 4.5, "Asiakastyytyväisyys nousi; uusi kohde Vaasassa aloitti."),
+            ("A10001", 1, "yellow", 3.6, "Kaksi esimiesvaihdosta; perehdytys kesken."),
+        ]
+        for (id, back, status, satisfaction, summary) in cards {
+            let account = try AccountID.parse(id)
+            let draft = try await kanava.qualityCards.save(account, month: month(back), QualityCardInput(
+                status: .some(status), summary: summary, asks: status == "yellow" ? "Tuki rekrytointiin." : "",
+                customerSatisfaction: .some(satisfaction), auditScore: .some(88), openComplaints: .some(status == "yellow" ? 2 : 0)
+            ), by: director)
+            _ = try await kanava.qualityCards.submit(account, month: month(back), version: draft.card?.version ?? 1, by: director)
+        }
+        let first = try AccountID.parse("A10000")
+        let idea = try await kanava.feedback.post(first, FeedbackInput(
+            kind: "idea", body: "Yhteinen avainkaappi Tampereen kohteeseen säästäisi aikaa aamuisin.", anonymous: true), by: supervisor)
+        _ = try await kanava.feedback.answer(first, idea.id, FeedbackAnswerInput(
+            body: "Hyvä ajatus, selvitän asiakkaan kanssa.", status: "in_progress"), by: director)
     }
 
     /// A short conversation, a thread and an urgent notice waiting for the supervisor's acknowledgement.

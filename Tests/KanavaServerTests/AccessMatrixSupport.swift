@@ -77,6 +77,9 @@ enum AccessRule: Sendable {
     case author
     /// The supervisor's own object (their message, their conversation), the director and admins.
     case ownOrManage
+    /// Another member's "ask the director" conversation (or a message in it): that member, the director and admins;
+    /// the supervisor, who is not that member, 404 as if it did not exist.
+    case privateConversation
     /// A quality card read: the account's director, admins and the board; everyone else 404, other members too.
     case cardRead
     /// A quality card write: the account's director and admins; the board 403; everyone else 404.
@@ -111,6 +114,8 @@ enum AccessRule: Sendable {
             return member ? .allowed : .denied(404)
         case .manage, .sectionEdit, .plannerEdit, .clockMark:
             return who == .supervisor ? .denied(403) : member ? .allowed : .denied(404)
+        case .privateConversation:
+            return who == .supervisor ? .denied(404) : member ? .allowed : .denied(404)
         case .membersOnly:
             return who == .admin ? .denied(403) : member ? .allowed : .denied(404)
         case .author:
@@ -137,11 +142,14 @@ struct RouteAccess: Sendable {
     var body: String?
     /// Made afresh for each principal (the request deletes, revokes or withdraws it).
     var fresh: Throwaway?
+    /// Path parameters taken from another fixture object than the one of their name (`["person": "peer"]`).
+    var params: [String: String]
 
-    init(_ rule: AccessRule, body: String? = nil, fresh: Throwaway? = nil) {
+    init(_ rule: AccessRule, body: String? = nil, fresh: Throwaway? = nil, params: [String: String] = [:]) {
         self.rule = rule
         self.body = body
         self.fresh = fresh
+        self.params = params
     }
 }
 

@@ -88,11 +88,11 @@ import Testing
         "POST /api/accounts/{account}/messages": .init(.memberWrite),
         "PATCH /api/accounts/{account}/messages/{message}": .init(.author, body: #"{"body": "Hei, korjattu"}"#),
         "DELETE /api/accounts/{account}/messages/{message}": .init(.ownOrManage, fresh: .message),
-        "GET /api/accounts/{account}/messages/{message}/thread": .init(.memberRead),
+        "GET /api/accounts/{account}/messages/{message}/thread": .init(.privateConversation, params: ["message": "privateMessage"]),
         "GET /api/accounts/{account}/messages/{message}/edits": .init(.manage),
         "POST /api/accounts/{account}/read": .init(.memberWrite),
         "GET /api/accounts/{account}/conversations": .init(.memberRead),
-        "GET /api/accounts/{account}/conversations/{person}": .init(.ownOrManage),
+        "GET /api/accounts/{account}/conversations/{person}": .init(.privateConversation, params: ["person": "peer"]),
         // Notices and search.
         "GET /api/notices/open": .init(.anySignedIn),
         "GET /api/accounts/{account}/notices": .init(.memberRead),
@@ -228,6 +228,8 @@ private struct Matrix {
         try await t.account("B20000", "Beeta Oy", start: "2025-05-01")
         try await t.member("A10000", emails[.director]!, .accountDirector)
         try await t.member("A10000", emails[.supervisor]!, .supervisor)
+        try await t.person("peer@example.fi", "Pirjo Vertainen")
+        let peer = try await t.member("A10000", "peer@example.fi", .supervisor)
         let removed = try await t.member("A10000", emails[.removed]!, .supervisor)
         try await t.member("B20000", emails[.otherDirector]!, .accountDirector)
         try await t.member("B20000", emails[.otherSupervisor]!, .supervisor)
@@ -255,6 +257,11 @@ private struct Matrix {
         ids["task"] = try task.id(of: "task")
         ids["item"] = String((((try task.json()["task"] as? [String: Any])?["checklist"] as? [[String: Any]])?.first?["id"] as? Int) ?? 0)
         ids["feedback"] = try await fresh(.feedback)
+        // The peer asks the director privately: neither the conversation nor its messages are the supervisor's.
+        ids["peer"] = String(peer.person.id.rawValue)
+        let asked = try await make(try await server.signedIn("peer@example.fi"), .post, "/api/accounts/A10000/messages",
+                                   ["body": "Kysymys johtajalle", "privateWith": peer.person.id.rawValue])
+        ids["privateMessage"] = try asked.id(of: "message")
         ids["message"] = try await fresh(.message)
         ids["notice"] = try await fresh(.notice)
         let hook = try await make(admin, .post, "/api/accounts/A10000/webhooks", ["name": "Valvonta"])
@@ -338,6 +345,7 @@ private struct Matrix {
         var mismatches: [String] = []
         for who in Who.allCases {
             var params = ids
+            for (name, key) in access.params { params[name] = ids[key] }
             if let kind = access.fresh { params[kind.param] = try await fresh(kind) }
             if route == "GET /calendar/{secret}.ics" { params["secret"] = try await calendarSecret() }
             var path = parts[1]

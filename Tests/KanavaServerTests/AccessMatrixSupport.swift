@@ -80,6 +80,9 @@ enum AccessRule: Sendable {
     /// Another member's "ask the director" conversation (or a message in it): that member, the director and admins;
     /// the supervisor, who is not that member, 404 as if it did not exist.
     case privateConversation
+    /// A section restricted to roles the supervisor lacks (`billing`: directors, regional directors, sales) and its
+    /// documents: those roles and admins; the supervisor 404, as for a section that does not exist.
+    case restricted
     /// A quality card read: the account's director, admins and the board; everyone else 404, other members too.
     case cardRead
     /// A quality card write: the account's director and admins; the board 403; everyone else 404.
@@ -114,7 +117,7 @@ enum AccessRule: Sendable {
             return member ? .allowed : .denied(404)
         case .manage, .sectionEdit, .plannerEdit, .clockMark:
             return who == .supervisor ? .denied(403) : member ? .allowed : .denied(404)
-        case .privateConversation:
+        case .privateConversation, .restricted:
             return who == .supervisor ? .denied(404) : member ? .allowed : .denied(404)
         case .membersOnly:
             return who == .admin ? .denied(403) : member ? .allowed : .denied(404)

@@ -131,6 +131,19 @@ import Testing
         "GET /api/board/cards": .init(.board),
     ]
 
+    /// Further rows for routes of the table, about objects that only some members may see.
+    static let probes: [(route: String, access: RouteAccess)] = [
+        ("GET /api/accounts/{account}/sections/{section}", .init(.restricted, params: ["section": "restrictedSection"])),
+        ("GET /api/accounts/{account}/sections/{section}/revisions", .init(.restricted, params: ["section": "restrictedSection"])),
+        ("GET /api/accounts/{account}/sections/{section}/diff", .init(.restricted, params: ["section": "restrictedSection"])),
+        ("GET /api/accounts/{account}/sections/{section}/documents", .init(.restricted, params: ["section": "restrictedSection"])),
+        ("POST /api/accounts/{account}/sections/{section}/documents", .init(.restricted, body: #"{"url": ""}"#, params: ["section": "restrictedSection"])),
+        ("GET /api/accounts/{account}/documents/{document}", .init(.restricted, params: ["document": "restrictedDocument"])),
+        ("PATCH /api/accounts/{account}/documents/{document}", .init(.restricted, params: ["document": "restrictedDocument"])),
+        ("GET /api/accounts/{account}/documents/{document}/versions/{version}/download", .init(.restricted, params: ["document": "restrictedDocument"])),
+        ("GET /api/accounts/{account}/messages/{message}/edits", .init(.restricted, params: ["message": "privateMessage"])),
+    ]
+
     /// Who may send each client → server frame, and its fields (about account A's fixture objects). A `switch`, so a
     /// new ``ClientRequestType`` cannot be added without an entry.
     static func frame(_ type: ClientRequestType, _ ids: [String: String]) -> (rule: AccessRule, fields: [String: Any]) {
@@ -147,8 +160,8 @@ import Testing
         }
     }
 
-    /// Found by the matrix: these routes read their input before asking who calls, so a caller without a session (or
-    /// a bot outside the channel) got a 400 about the input instead of 401 (404).
+    /// Found by the matrix: these routes read their input before asking who calls, so a caller without a session, a bot
+    /// outside the channel, or a member who may not see a section got a 400 about the input instead of 401 or 404.
     @Test func whoIsAskedBeforeTheInputIsJudged() async throws {
         try await withServer { server in
             let t = server.installation
@@ -157,6 +170,8 @@ import Testing
             try await t.account("A10000", "Alfa Oy")
             try await t.account("B20000", "Beeta Oy")
             try await t.member("A10000", "member@example.fi", .accountDirector)
+            try await t.person("supervisor@example.fi")
+            try await t.member("A10000", "supervisor@example.fi", .supervisor)
             let anonymous = server.session()
             let member = try await server.signedIn("member@example.fi")
             let admin = try await server.signedIn("admin@example.fi")
@@ -167,6 +182,13 @@ import Testing
 
             #expect(try await anonymous.get("/api/search").status == .unauthorized)
             #expect(try await member.get("/api/search").status == .badRequest)
+
+            // A section the caller may not see is 404 whatever the diff's query says.
+            let supervisor = try await server.signedIn("supervisor@example.fi")
+            #expect(try await supervisor.get("/api/accounts/A10000/sections/billing/diff?from=x").status == .notFound)
+            #expect(try await supervisor.get("/api/accounts/A10000/sections/overview/diff?from=x&to=0").errorCode == "invalid_input")
+            #expect(try await member.get("/api/accounts/A10000/sections/billing/diff?from=0").errorCode == "invalid_input")
+            #expect(try await member.get("/api/accounts/A10000/sections/billing/diff?from=0&to=0").status == .ok)
 
             let created = try await admin.request(.post, "/api/admin/bots", json: ["name": "Raportoija", "channels": ["A10000"]])
             let bot: HTTPFields = [.authorization: "Bearer \(try #require(try created.json()["token"] as? String))"]
@@ -193,6 +215,10 @@ import Testing
             }
             for route in order where route != "POST /api/auth/sign-out" {
                 mismatches += try await matrix.check(route, Self.routes[route]!)
+            }
+            for probe in Self.probes {
+                #expect(registered.contains(probe.route), "a probe of a route that is not registered: \(probe.route)")
+                mismatches += try await matrix.check(probe.route, probe.access)
             }
             mismatches += try await matrix.checkWebSocket()
             mismatches += try await matrix.check("POST /api/auth/sign-out", Self.routes["POST /api/auth/sign-out"]!)
@@ -256,6 +282,9 @@ private struct Matrix {
         ])
         ids["task"] = try task.id(of: "task")
         ids["item"] = String((((try task.json()["task"] as? [String: Any])?["checklist"] as? [[String: Any]])?.first?["id"] as? Int) ?? 0)
+        ids["restrictedSection"] = "billing"
+        ids["restrictedDocument"] = try await make(admin, .post, "/api/accounts/A10000/sections/billing/documents", body: Data("Hinnasto\n".utf8),
+                                                   headers: [.contentType: "text/plain", HTTPField.Name("X-File-Name")!: "hinnasto.txt"]).id(of: "document")
         ids["feedback"] = try await fresh(.feedback)
         // The peer asks the director privately: neither the conversation nor its messages are the supervisor's.
         ids["peer"] = String(peer.person.id.rawValue)

@@ -55,6 +55,8 @@ enum AccessRule: Sendable {
     case `public`
     /// The secret in the URL is the credential: anyone who has it (incoming webhooks, the calendar feed).
     case secretURL
+    /// A secret URL with a secret that is not (or no longer) valid: 404 for everyone.
+    case wrongSecret
     /// Any signed-in person.
     case anySignedIn
     /// The channel's members and admins read; non-members 404, no session 401.
@@ -75,7 +77,7 @@ enum AccessRule: Sendable {
     /// The object's own author only (the fixture's message and feedback item are the supervisor's): other members 403,
     /// admins and the director included.
     case author
-    /// The supervisor's own object (their message, their conversation), the director and admins.
+    /// The supervisor's own message: its author, the director and admins.
     case ownOrManage
     /// Another member's "ask the director" conversation (or a message in it): that member, the director and admins;
     /// the supervisor, who is not that member, 404 as if it did not exist.
@@ -102,6 +104,8 @@ enum AccessRule: Sendable {
         switch self {
         case .public, .secretURL:
             return .allowed
+        case .wrongSecret:
+            return .denied(404)
         case .bot:
             return who == .bot ? .allowed : who == .botElsewhere ? .denied(404) : .denied(401)
         case .anyBot:
@@ -111,7 +115,7 @@ enum AccessRule: Sendable {
         }
         let member = [Who.admin, .director, .supervisor].contains(who)
         switch self {
-        case .public, .secretURL, .bot, .anyBot, .anySignedIn:
+        case .public, .secretURL, .wrongSecret, .bot, .anyBot, .anySignedIn:
             return .allowed
         case .memberRead, .memberWrite, .ownOrManage:
             return member ? .allowed : .denied(404)

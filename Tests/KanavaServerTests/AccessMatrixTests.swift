@@ -142,6 +142,8 @@ import Testing
         ("PATCH /api/accounts/{account}/documents/{document}", .init(.restricted, params: ["document": "restrictedDocument"])),
         ("GET /api/accounts/{account}/documents/{document}/versions/{version}/download", .init(.restricted, params: ["document": "restrictedDocument"])),
         ("GET /api/accounts/{account}/messages/{message}/edits", .init(.restricted, params: ["message": "privateMessage"])),
+        ("POST /hooks/{secret}", .init(.wrongSecret, body: #"{"text": "Hälytys"}"#, params: ["secret": "wrongSecret"])),
+        ("GET /calendar/{secret}.ics", .init(.wrongSecret, params: ["secret": "wrongSecret"])),
     ]
 
     /// Who may send each client → server frame, and its fields (about account A's fixture objects). A `switch`, so a
@@ -282,6 +284,7 @@ private struct Matrix {
         ])
         ids["task"] = try task.id(of: "task")
         ids["item"] = String((((try task.json()["task"] as? [String: Any])?["checklist"] as? [[String: Any]])?.first?["id"] as? Int) ?? 0)
+        ids["wrongSecret"] = String(repeating: "x", count: 43)
         ids["restrictedSection"] = "billing"
         ids["restrictedDocument"] = try await make(admin, .post, "/api/accounts/A10000/sections/billing/documents", body: Data("Hinnasto\n".utf8),
                                                    headers: [.contentType: "text/plain", HTTPField.Name("X-File-Name")!: "hinnasto.txt"]).id(of: "document")
@@ -376,7 +379,7 @@ private struct Matrix {
             var params = ids
             for (name, key) in access.params { params[name] = ids[key] }
             if let kind = access.fresh { params[kind.param] = try await fresh(kind) }
-            if route == "GET /calendar/{secret}.ics" { params["secret"] = try await calendarSecret() }
+            if route == "GET /calendar/{secret}.ics", access.params["secret"] == nil { params["secret"] = try await calendarSecret() }
             var path = parts[1]
             for (name, value) in params { path = path.replacingOccurrences(of: "{\(name)}", with: value) }
             let response = try await request(who, method, path, body: body)

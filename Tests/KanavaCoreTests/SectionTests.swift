@@ -103,7 +103,7 @@ import Testing
             let history = try await sections.history(id, key: "overview", for: .person(supervisor))
             #expect(history.map(\.revision) == [2, 1])
             #expect(history.first?.author?.name == "Jaana Järvinen")
-            let diff = try await sections.diff(id, key: "overview", from: 1, to: 2, for: .person(supervisor))
+            let diff = try await sections.diff(id, key: "overview", from: 1, to: 2, for: .person(supervisor)).lines
             #expect(diff == [DiffLine(kind: .same, text: "Kohteet"), DiffLine(kind: .same, text: "Oulu"), DiffLine(kind: .added, text: "Vaasa")])
             await #expect(throws: KanavaError.self) { try await sections.diff(id, key: "overview", from: 1, to: 9, for: .person(director)) }
             await #expect(throws: KanavaError.invalid("body", "must be at most 200000 characters")) {
@@ -113,7 +113,7 @@ import Testing
 
             // A replaced line reads as the old one removed, then the new one added.
             _ = try await sections.save(id, key: "overview", body: "Kohteet\nOulu\nVaasa 2", baseRevision: 2, by: .person(director))
-            #expect(try await sections.diff(id, key: "overview", from: 2, to: 3, for: .person(supervisor)).suffix(2)
+            #expect(try await sections.diff(id, key: "overview", from: 2, to: 3, for: .person(supervisor)).lines.suffix(2)
                     == [DiffLine(kind: .removed, text: "Vaasa"), DiffLine(kind: .added, text: "Vaasa 2")])
         }
     }

@@ -124,7 +124,7 @@ public struct BotService: Sendable {
     // MARK: - Rules
 
     /// Deny by default: a channel not given to the bot is "not found", as for a non-member.
-    static func requireScope(_ account: AccountID, _ bot: Bot) throws {
+    public static func requireScope(_ account: AccountID, _ bot: Bot) throws {
         guard bot.channels.contains(account) else { throw KanavaError.notFound("channel \(account)") }
     }
 

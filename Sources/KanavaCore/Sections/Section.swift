@@ -62,6 +62,13 @@ public struct MustReadStatus: Codable, Sendable {
     }
 }
 
+/// The diff between two revisions of a section.
+public struct SectionDiff: Sendable, Hashable {
+    public var from: Int
+    public var to: Int
+    public var lines: [DiffLine]
+}
+
 /// One line of a diff between two revisions.
 public struct DiffLine: Codable, Sendable, Hashable {
     public enum Kind: String, Codable, Sendable { case same, added, removed }

@@ -53,8 +53,12 @@ public struct SectionService: Sendable {
         return try await store.revisions(of: key, in: account)
     }
 
-    public func diff(_ account: AccountID, key: String, from: Int, to: Int, for principal: Principal) async throws -> [DiffLine] {
+    /// The lines from revision `from` to `to` (0: the empty text). The revision numbers are judged after the section's
+    /// visibility, so a section the caller may not see is 404 whatever the query says.
+    public func diff(_ account: AccountID, key: String, from: Int?, to: Int?, for principal: Principal) async throws -> SectionDiff {
         _ = try await visible(account, key, principal)
+        guard let from, from >= 0 else { throw KanavaError.invalid("from", "must be a revision number ≥ 0") }
+        guard let to, to >= 0 else { throw KanavaError.invalid("to", "must be a revision number ≥ 0") }
         func text(_ revision: Int) async throws -> String {
             if revision == 0 { return "" }
             guard let found = try await store.revision(revision, of: key, in: account) else {
@@ -62,7 +66,7 @@ public struct SectionService: Sendable {
             }
             return found.body
         }
-        return LineDiff.diff(try await text(from), try await text(to))
+        return SectionDiff(from: from, to: to, lines: LineDiff.diff(try await text(from), try await text(to)))
     }
 
     /// A director's own section, numbered after the template's.

@@ -75,8 +75,11 @@ struct AccountRoutes {
         }
 
         api.post("accounts") { request, context -> EditedResponse<AccountResponse> in
+            // Who may create accounts is settled before the body is read: no session is 401 and non-admins 403, not 400.
+            let principal = try context.principal()
+            try kanava.access.requireAdmin(principal)
             let body = try await request.decodeJSON(NewAccount.self, limit: limit)
-            let account = try await kanava.accounts.create(id: body.id, name: body.name, startDate: body.startDate, by: context.principal())
+            let account = try await kanava.accounts.create(id: body.id, name: body.name, startDate: body.startDate, by: principal)
             return EditedResponse(status: .created, response: AccountResponse(account: account))
         }
 

@@ -29,8 +29,12 @@ struct BotRoutes {
         }
 
         bot.post("channels/:account/messages") { request, context -> EditedResponse<MessageResponse> in
+            let bot = try context.requireBot()
+            let account = try context.accountID()
+            // A channel not given to the bot is 404 before its body is read, as the channel guard does for people.
+            try BotService.requireScope(account, bot)
             let body = try await request.decodeJSON(PostBody.self, limit: limit)
-            let sent = try await bots.post(try context.accountID(), text: body.text, clientId: body.clientId, as: try context.requireBot())
+            let sent = try await bots.post(account, text: body.text, clientId: body.clientId, as: bot)
             return EditedResponse(status: sent.duplicate ? .ok : .created, response: MessageResponse(message: sent.message))
         }
 

@@ -13,6 +13,8 @@ struct SearchRoutes {
     func addRoutes(to api: RouterGroup<KanavaRequestContext>) {
         let search = kanava.search
         api.get("search") { request, context -> SearchResponse in
+            // No session is 401 before the query is judged.
+            let principal = try context.principal()
             let query = request.uri.queryParameters
             guard let text = query["q"] else { throw KanavaError.invalid("q", "is required") }
             let account = try query["account"].map { try AccountID.parse(String($0), field: "account") }
@@ -20,7 +22,7 @@ struct SearchRoutes {
                 guard let limit = Int(raw) else { throw KanavaError.invalid("limit", "must be a whole number") }
                 return limit
             } ?? 20
-            return SearchResponse(results: try await search.search(String(text), in: account, limit: limit, for: context.principal()))
+            return SearchResponse(results: try await search.search(String(text), in: account, limit: limit, for: principal))
         }
     }
 }

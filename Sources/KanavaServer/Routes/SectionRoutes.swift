@@ -66,15 +66,11 @@ struct SectionRoutes {
             RevisionList(revisions: try await sections.history(try context.accountID(), key: try Self.key(context), for: context.principal()))
         }
         channel.get("sections/:section/diff") { request, context -> DiffResponse in
-            func revision(_ name: String) throws -> Int {
-                guard let raw = request.uri.queryParameters[Substring(name)], let value = Int(raw), value >= 0 else {
-                    throw KanavaError.invalid(name, "must be a revision number ≥ 0")
-                }
-                return value
-            }
-            let (from, to) = (try revision("from"), try revision("to"))
-            let lines = try await sections.diff(try context.accountID(), key: try Self.key(context), from: from, to: to, for: context.principal())
-            return DiffResponse(from: from, to: to, lines: lines)
+            // Missing or not a number: the service refuses it once the section is known to be visible.
+            let query = request.uri.queryParameters
+            let diff = try await sections.diff(try context.accountID(), key: try Self.key(context), from: query["from"].flatMap { Int($0) },
+                                               to: query["to"].flatMap { Int($0) }, for: context.principal())
+            return DiffResponse(from: diff.from, to: diff.to, lines: diff.lines)
         }
         channel.post("sections/:section/confirm") { request, context -> Response in
             let body = try await request.decodeJSON(Confirm.self, limit: limit)

@@ -107,6 +107,11 @@ enum ServerFrame {
     }
 }
 
+/// The `type` of every client → server request frame (docs/protocol.md); the access-matrix test enumerates them.
+public enum ClientRequestType: String, CaseIterable, Sendable {
+    case subscribe, unsubscribe, ping, send, edit, delete, read, ack
+}
+
 /// Client → server requests. Every request carries an `id`, echoed in its reply.
 enum ClientRequest {
     case subscribe(id: String, channels: [SubscribeBody.Channel])
@@ -215,8 +220,11 @@ enum ClientRequest {
             return .failure(Failure(id: nil, error: KanavaError(.badRequest, "'id' must be 1–\(maxIDLength) characters")))
         }
         do {
-            switch envelope.type {
-            case "subscribe":
+            guard let type = ClientRequestType(rawValue: envelope.type) else {
+                return .failure(Failure(id: id, error: KanavaError(.badRequest, "unknown frame type '\(envelope.type.prefix(40))'")))
+            }
+            switch type {
+            case .subscribe:
                 let body = try JSONInput.decode(SubscribeBody.self, from: data)
                 guard body.channels.count <= maxChannelsPerRequest else {
                     throw KanavaError.invalid("channels", "at most \(maxChannelsPerRequest) per request")
@@ -225,35 +233,33 @@ enum ClientRequest {
                     throw KanavaError.invalid("after", "must be ≥ 0 (channel \(bad.channel.prefix(64)))")
                 }
                 return .success(.subscribe(id: id, channels: body.channels))
-            case "unsubscribe":
+            case .unsubscribe:
                 let body = try JSONInput.decode(UnsubscribeBody.self, from: data)
                 guard body.channels.count <= maxChannelsPerRequest else {
                     throw KanavaError.invalid("channels", "at most \(maxChannelsPerRequest) per request")
                 }
                 return .success(.unsubscribe(id: id, channels: body.channels))
-            case "ping":
+            case .ping:
                 _ = try JSONInput.decode(PingBody.self, from: data)
                 return .success(.ping(id: id))
-            case "send":
+            case .send:
                 let body = try JSONInput.decode(SendBody.self, from: data)
                 // A client id is required here: over a socket a retry after a reconnect is the normal case.
                 let draft = MessageDraft(clientId: body.clientId, body: body.body, threadRoot: body.threadRoot.map { MessageID($0) },
                                          privateWith: body.privateWith.map { PersonID($0) })
                 return .success(.send(id: id, channel: try AccountID.parse(body.channel, field: "channel"), draft: draft))
-            case "edit":
+            case .edit:
                 let body = try JSONInput.decode(EditBody.self, from: data)
                 return .success(.edit(id: id, channel: try AccountID.parse(body.channel, field: "channel"), message: MessageID(body.message), body: body.body))
-            case "delete":
+            case .delete:
                 let body = try JSONInput.decode(DeleteBody.self, from: data)
                 return .success(.delete(id: id, channel: try AccountID.parse(body.channel, field: "channel"), message: MessageID(body.message)))
-            case "read":
+            case .read:
                 let body = try JSONInput.decode(ReadBody.self, from: data)
                 return .success(.read(id: id, channel: try AccountID.parse(body.channel, field: "channel"), upTo: MessageID(body.upTo)))
-            case "ack":
+            case .ack:
                 let body = try JSONInput.decode(AckBody.self, from: data)
                 return .success(.ack(id: id, channel: try AccountID.parse(body.channel, field: "channel"), notice: NoticeID(body.notice)))
-            default:
-                return .failure(Failure(id: id, error: KanavaError(.badRequest, "unknown frame type '\(envelope.type.prefix(40))'")))
             }
         } catch let error as KanavaError {
             return .failure(Failure(id: id, error: error))

@@ -33,6 +33,10 @@ public struct Kanava: Sendable {
     /// The feedback box and the yearly list of the most active members.
     public let feedback: FeedbackService
     public let qualityCards: QualityCardService
+    /// One account's channel as a self-describing archive (`kanava export`).
+    public let exports: AccountExport
+    /// GDPR erasure of a person (`kanava erase-person`).
+    public let erasure: PersonErasure
     /// Who is connected to this server (the WebSocket hub keeps it up to date).
     public let presence: Presence
     /// Reminds and escalates unacknowledged urgent notices (a service of `kanava serve`).
@@ -122,5 +126,8 @@ public struct Kanava: Sendable {
         feedback = FeedbackService(store: store, access: access, sections: store, bus: bus, clock: clock, logger: logger)
         qualityCards = QualityCardService(store: store, access: access, bus: bus, clock: clock,
                                           figures: CardFigureCalculator(store: store, annualClock: annualClock, clock: clock), logger: logger)
+        exports = AccountExport(store: store, filesRoot: URL(fileURLWithPath: config.dataDir).appendingPathComponent("files", isDirectory: true),
+                                clock: clock, audit: audit)
+        erasure = PersonErasure(store: store, bus: bus, clock: clock, audit: audit, logger: logger)
     }
 }

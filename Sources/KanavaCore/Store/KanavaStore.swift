@@ -7,7 +7,7 @@ import Foundation
 /// data and the channel's event stream can never disagree.
 public protocol KanavaStore: PersonStore, SessionStore, AccountStore, EventLogStore, RosterStore, DocumentStore, MemoStore, SectionStore,
     ChatStore, NoticeStore, SearchStore, MailOutboxStore, AnnualClockStore, BotStore, WebhookStore, CalendarFeedStore,
-    PlannerStore, FeedbackStore, QualityCardStore, AuditStore {
+    PlannerStore, FeedbackStore, QualityCardStore, AuditStore, ExportStore, PrivacyStore {
     /// Touches the database (readiness checks).
     func ping() async throws
 }

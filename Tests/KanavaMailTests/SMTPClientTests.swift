@@ -198,7 +198,8 @@ import Testing
             #expect(error?.stage == .greeting)
             #expect(error?.kind == .timedOut)
             #expect(error?.isTransient == true)
-            #expect(elapsed >= .milliseconds(400) && elapsed < .seconds(3), "took \(elapsed)")
+            // The timeout fires (no hang); the upper bound is loose because CI machines are shared and noisy.
+            #expect(elapsed >= .milliseconds(400) && elapsed < .seconds(15), "took \(elapsed)")
             try await waitUntil("the connection to be closed") { server.closed == 1 }
         }
     }

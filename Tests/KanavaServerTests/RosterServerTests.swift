@@ -59,12 +59,11 @@ private func roster(_ rows: [String]) -> Data {
             let (client, _) = try await WSTestClient.connect(port: server.port, cookie: ville.cookie)
             _ = try await client.reply(to: try client.subscribe([("A1", nil), ("A2", nil)]))
 
-            // Ville's supervisor role in A2 moves to someone else.
-            let started = ContinuousClock.now
+            // Ville's supervisor role in A2 moves to someone else. The removal reaches his socket within a second of
+            // the sync's commit (the sync itself may take longer on a busy machine; that is not what is measured).
             let outcome = try await server.kanava.roster.sync(data: roster(Array(rows.prefix(2)) + ["A2;Zeta Oy;Zeta Vaasa 1;Vaasa;olli@yritys.example;Olli Uusi;supervisor"]), source: "t", by: TestInstallation.system)
             #expect(outcome.counts.membershipsRemoved == 1)
             let removed = try await client.next(where: { $0["kind"] as? String == "membership.removed" }, timeout: 1)
-            #expect(ContinuousClock.now - started < .seconds(1))
             #expect(removed.match["channel"] as? String == "A2")
 
             // A2's later events no longer reach him; A1's still do.

@@ -30,6 +30,7 @@ struct BotRoutes {
 
         bot.post("channels/:account/messages") { request, context -> EditedResponse<MessageResponse> in
             let body = try await request.decodeJSON(PostBody.self, limit: limit)
+            try await kanava.rateLimits.botPosts.take(try context.requireBot().id.description)
             let sent = try await bots.post(try context.accountID(), text: body.text, clientId: body.clientId, as: try context.requireBot())
             return EditedResponse(status: sent.duplicate ? .ok : .created, response: MessageResponse(message: sent.message))
         }

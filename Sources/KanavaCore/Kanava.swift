@@ -46,6 +46,8 @@ public struct Kanava: Sendable {
     /// Sends the mail outbox through SMTP (a service of `kanava serve`); nil when `smtp.host` is empty.
     public let mailDelivery: MailDelivery?
     public let logger: Logger
+    /// Rate limits of message posting, uploads, webhook and bot posts (`limits.*`); checked by the server.
+    public let rateLimits: RateLimits
 
     /// Opens the installation's SQLite database under `config.dataDir` (created if needed; backed up first when this
     /// version has migrations to run on it) and wires the services.
@@ -67,6 +69,7 @@ public struct Kanava: Sendable {
         self.clock = clock
         self.store = store
         self.logger = logger
+        rateLimits = RateLimits(config.limits, clock: clock)
         bus = try await EventBus.make(log: store, logger: logger)
         access = AccessPolicy(store: store)
         audit = AuditLog(store: store, clock: clock, logger: logger)

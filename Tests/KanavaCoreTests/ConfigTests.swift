@@ -89,6 +89,22 @@ import Testing
         #expect(fromEnvironment.templates.planner == "/etc/kanava/planner")
     }
 
+    @Test func rateLimitsAreKeysOfLimitsAndMustBePositive() throws {
+        let config = try ConfigLoader(environment: ["KANAVA_LIMITS_MAX_SOCKETS_PER_PERSON": "3"])
+            .load(yaml: "limits:\n  messages_per_person: 5\n  messages_window_seconds: 2.5\n  webhook_posts_per_address: 7\n")
+        #expect(config.limits.messagesPerPerson == 5)
+        #expect(config.limits.messagesWindowSeconds == 2.5)
+        #expect(config.limits.webhookPostsPerAddress == 7)
+        #expect(config.limits.maxSocketsPerPerson == 3)
+        #expect(config.limits.uploadsPerPerson == KanavaConfig.Limits().uploadsPerPerson)
+        for (yaml, key) in [("uploads_per_person: 0", "limits.uploads_per_person"), ("bot_window_seconds: 0", "limits.bot_window_seconds"),
+                            ("webhook_posts_per_token: -1", "limits.webhook_posts_per_token"), ("max_sockets_per_person: 0", "limits.max_sockets_per_person")] {
+            let error = try #require(throws: ConfigError.self) { try ConfigLoader(environment: [:]).load(yaml: "limits:\n  \(yaml)\n", file: "k.yaml") }
+            #expect(error.key == key)
+            #expect(error.line == 2)
+        }
+    }
+
     @Test func missingRequiredFileIsAnError() {
         #expect(throws: ConfigError.self) {
             try ConfigLoader(environment: [:]).load(path: "/nonexistent/kanava.yaml", required: true)

@@ -25,6 +25,14 @@ public struct TestInstallation: Sendable {
         config.templates.planner = repositoryRoot.appendingPathComponent("config/planner").path
         // Tests run the reminder bot's rounds themselves; the server's own would post into their channels.
         config.clock.checkSeconds = 3600
+        // The test clock stands still, so a rate limit's window never passes by itself: the limits stay out of the
+        // way unless a test sets them (RateLimitTests does).
+        config.limits.messagesPerPerson = 1_000_000
+        config.limits.uploadsPerPerson = 1_000_000
+        config.limits.webhookPostsPerToken = 1_000_000
+        config.limits.webhookPostsPerAddress = 1_000_000
+        config.limits.botPostsPerToken = 1_000_000
+        config.limits.maxSocketsPerPerson = 10_000
         config.logLevel = "warning"
         return config
     }

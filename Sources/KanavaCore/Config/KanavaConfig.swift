@@ -70,6 +70,21 @@ public struct KanavaConfig: Codable, Sendable, Equatable {
         /// A reconnecting client that missed more events than this is told to reload instead.
         public var maxResumeEvents = 5_000
         public var wsPingSeconds = 30
+        /// Chat messages one person may send per `messagesWindowSeconds` (HTTP and WebSocket together).
+        public var messagesPerPerson = 30
+        public var messagesWindowSeconds = 10.0
+        /// Documents and document versions one person may upload per `uploadsWindowSeconds`.
+        public var uploadsPerPerson = 30
+        public var uploadsWindowSeconds = 60.0
+        /// Posts to one incoming webhook, and from one network address to any webhook, per `webhookWindowSeconds`.
+        public var webhookPostsPerToken = 60
+        public var webhookPostsPerAddress = 120
+        public var webhookWindowSeconds = 60.0
+        /// Messages one bot may post per `botWindowSeconds`.
+        public var botPostsPerToken = 60
+        public var botWindowSeconds = 60.0
+        /// Open WebSockets per person (tabs and devices together); one more handshake is refused with 429.
+        public var maxSocketsPerPerson = 20
         public init() {}
     }
 
@@ -166,6 +181,16 @@ public struct KanavaConfig: Codable, Sendable, Equatable {
         try require(limits.maxWsQueuedBytes >= limits.maxWsFrameBytes, "limits.max_ws_queued_bytes", "must be at least limits.max_ws_frame_bytes")
         try require(limits.maxResumeEvents > 0, "limits.max_resume_events", "must be positive")
         try require((1...3600).contains(limits.wsPingSeconds), "limits.ws_ping_seconds", "must be 1–3600")
+        for (key, count) in [("limits.messages_per_person", limits.messagesPerPerson), ("limits.uploads_per_person", limits.uploadsPerPerson),
+                             ("limits.webhook_posts_per_token", limits.webhookPostsPerToken),
+                             ("limits.webhook_posts_per_address", limits.webhookPostsPerAddress), ("limits.bot_posts_per_token", limits.botPostsPerToken)] {
+            try require((1...1_000_000).contains(count), key, "must be 1–1000000")
+        }
+        for (key, seconds) in [("limits.messages_window_seconds", limits.messagesWindowSeconds), ("limits.uploads_window_seconds", limits.uploadsWindowSeconds),
+                               ("limits.webhook_window_seconds", limits.webhookWindowSeconds), ("limits.bot_window_seconds", limits.botWindowSeconds)] {
+            try require(seconds > 0 && seconds <= 86_400, key, "must be more than 0 and at most 86400 seconds")
+        }
+        try require((1...10_000).contains(limits.maxSocketsPerPerson), "limits.max_sockets_per_person", "must be 1–10000")
         try require((1...65535).contains(smtp.port), "smtp.port", "must be 1–65535")
         try require(["starttls", "tls", "none"].contains(smtp.security), "smtp.security", "must be starttls, tls or none")
         try require(!smtp.enabled || (try? EmailAddress.validate(smtp.sender)) != nil, "smtp.sender", "must be an e-mail address when smtp.host is set")

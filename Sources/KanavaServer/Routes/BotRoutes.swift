@@ -34,6 +34,7 @@ struct BotRoutes {
             // A channel not given to the bot is 404 before its body is read, as the channel guard does for people.
             try BotService.requireScope(account, bot)
             let body = try await request.decodeJSON(PostBody.self, limit: limit)
+            try await kanava.rateLimits.botPosts.take(bot.id.description)
             let sent = try await bots.post(account, text: body.text, clientId: body.clientId, as: bot)
             return EditedResponse(status: sent.duplicate ? .ok : .created, response: MessageResponse(message: sent.message))
         }

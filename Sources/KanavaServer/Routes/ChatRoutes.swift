@@ -64,6 +64,7 @@ struct ChatRoutes {
 
         channel.post("messages") { request, context -> EditedResponse<SendResponse> in
             let body = try await request.decodeJSON(SendBody.self, limit: limit)
+            try await kanava.rateLimits.messages.take(try context.signedInKey())
             let draft = MessageDraft(clientId: body.clientId, body: body.body, threadRoot: body.threadRoot.map { MessageID($0) },
                                      privateWith: body.privateWith.map { PersonID($0) })
             let sent = try await chat.send(try context.accountID(), draft, by: context.principal())

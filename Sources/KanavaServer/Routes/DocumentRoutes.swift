@@ -86,6 +86,7 @@ struct DocumentRoutes {
                 let input = DocumentInput(title: body.title, kind: body.kind, status: body.status, validFrom: body.validFrom, validUntil: body.validUntil)
                 detail = try await documents.addLink(account, section: sectionKey(context), input, url: body.url, by: principal)
             } else {
+                try await kanava.rateLimits.uploads.take(try context.signedInKey())
                 let query = try Self.uploadQuery(request)
                 let input = DocumentInput(title: query["title"], kind: query["kind"], status: query["status"],
                                           validFrom: query["validFrom"], validUntil: query["validUntil"])
@@ -117,6 +118,7 @@ struct DocumentRoutes {
                 let body = try await request.decodeJSON(NewLinkVersion.self, limit: limit)
                 detail = try await documents.addLinkVersion(account, document: id, url: body.url, by: principal)
             } else {
+                try await kanava.rateLimits.uploads.take(try context.signedInKey())
                 let query = try Self.uploadQuery(request, allowed: ["fileName"])
                 detail = try await documents.addFileVersion(account, document: id, file: try Self.fileInput(request, query),
                                                             content: request.body.map { Data(buffer: $0) }, by: principal)

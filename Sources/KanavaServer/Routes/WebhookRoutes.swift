@@ -27,6 +27,7 @@ struct WebhookRoutes {
     func addRoutes(to channel: RouterGroup<KanavaRequestContext>, router: Router<KanavaRequestContext>) {
         let webhooks = kanava.webhooks
         let address = address
+        let limits = kanava.rateLimits
 
         channel.post("webhooks") { request, context -> EditedResponse<CreatedResponse> in
             let body = try await request.decodeJSON(CreateBody.self, limit: 16 * 1024)
@@ -45,8 +46,11 @@ struct WebhookRoutes {
         }
 
         router.post("hooks/:secret") { request, context -> Response in
-            // The secret first: an unknown URL is 404 whatever its body.
+            // The address's limit first (it also slows down guessing secrets), then the secret: an unknown URL is 404
+            // whatever its body; then the webhook's own limit.
+            try await limits.webhookAddresses.take(context.remoteAddress ?? "unknown")
             let webhook = try await webhooks.webhook(secret: context.parameters.get("secret") ?? "")
+            try await limits.webhookPosts.take(webhook.id.description)
             let body: ByteBuffer
             do {
                 body = try await request.body.collect(upTo: WebhookPayload.maxBytes)

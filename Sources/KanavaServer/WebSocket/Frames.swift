@@ -89,9 +89,12 @@ enum ServerFrame {
     struct ErrorDetail: Encodable {
         var code: String
         var message: String
+        /// Seconds to wait before trying again (`rate_limited` only).
+        var retryAfter: Int?
         init(_ error: KanavaError) {
             code = error.code.rawValue
             message = error.message
+            retryAfter = error.retryAfter
         }
     }
 

@@ -27,6 +27,11 @@ final class Hub: EventSink {
 
     var connectionCount: Int { state.withLock { $0.connections.count } }
 
+    /// How many sockets `person` has open now.
+    func connectionCount(of person: PersonID) -> Int {
+        state.withLock { $0.byPerson[person]?.count ?? 0 }
+    }
+
     func register(person: Person, sessionHash: String, maxQueuedBytes: Int, maxBufferedEvents: Int) -> ClientConnection {
         let connection = state.withLock { state in
             let connection = ClientConnection(id: state.nextID, person: person, sessionHash: sessionHash,

@@ -18,7 +18,14 @@ struct WebSocketRoutes {
             .ws(shouldUpgrade: { request, context in
                 // Browsers send Origin on WebSocket handshakes; another site must not ride on the cookie.
                 guard origins.allows(request) else { throw KanavaError(.forbidden, "WebSocket connections from another site are not allowed") }
-                guard context.identity != nil else { throw KanavaError(.unauthenticated, "sign in first") }
+                guard let identity = context.identity else { throw KanavaError(.unauthenticated, "sign in first") }
+                // One more socket than the limit is refused (the open ones stay: a runaway tab must not push out the others).
+                // The handshake gets the framework's empty 400, as every refused upgrade; a plain GET says 429.
+                // Handshakes in flight at the same moment are not counted, so a burst can pass the limit by that many.
+                let open = hub.connectionCount(of: identity.person.id)
+                guard open < kanava.config.limits.maxSocketsPerPerson else {
+                    throw KanavaError(.rateLimited, "you have \(open) connections open; close a tab or wait a minute", retryAfter: 60)
+                }
                 return .upgrade([:])
             }, onUpgrade: { inbound, outbound, context in
                 guard let identity = context.requestContext.identity else { return }
@@ -89,7 +96,10 @@ struct SocketSession {
             connection.send(ServerFrame.reply(id: id, result: SubscribeReply(channels: results)))
         case .success(.send(let id, let channel, let draft)):
             // The reply goes out only after the message is committed: "ok" means it is stored.
-            await answer(id, connection) { try await kanava.chat.send(channel, draft, by: principal) }
+            await answer(id, connection) {
+                try await kanava.rateLimits.messages.take(identity.person.id.description)
+                return try await kanava.chat.send(channel, draft, by: principal)
+            }
         case .success(.edit(let id, let channel, let message, let body)):
             await answer(id, connection) { MessageReply(message: try await kanava.chat.edit(channel, message, body: body, by: principal)) }
         case .success(.delete(let id, let channel, let message)):

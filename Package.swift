@@ -30,7 +30,6 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
         .package(url: "https://github.com/yaslab/CSV.swift.git", exact: "2.5.2"),
         .package(url: "https://github.com/JohnSundell/Ink.git", exact: "0.6.0"),
-        .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
     ],
     targets: [
         // The domain: people, accounts, channels, events and their storage. No HTTP in here.
@@ -103,7 +102,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KanavaCoreTests",
-            dependencies: ["KanavaCore", "KanavaTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
+            dependencies: ["KanavaCore", "KanavaTestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

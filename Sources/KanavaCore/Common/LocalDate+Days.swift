@@ -44,17 +44,20 @@ extension LocalDate {
 
     /// The calendar date at `instant` where the company works (Europe/Helsinki).
     public static func inHelsinki(_ instant: Date) -> LocalDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Helsinki") ?? .gmt
-        let parts = calendar.dateComponents([.year, .month, .day], from: instant)
+        let parts = helsinki.dateComponents([.year, .month, .day], from: instant)
         return LocalDate(year: parts.year ?? 2000, month: parts.month ?? 1, day: parts.day ?? 1)
             ?? LocalDate(year: 2000, month: 1, day: 1)!
     }
 
     /// The instant this date begins where the company works (midnight in Europe/Helsinki).
     public var startInHelsinki: Date {
+        Self.helsinki.date(from: DateComponents(year: year, month: month, day: day)) ?? .distantPast
+    }
+
+    /// The Gregorian calendar where the company works.
+    private static let helsinki: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "Europe/Helsinki") ?? .gmt
-        return calendar.date(from: DateComponents(year: year, month: month, day: day)) ?? .distantPast
-    }
+        return calendar
+    }()
 }

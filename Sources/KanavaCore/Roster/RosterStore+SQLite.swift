@@ -137,9 +137,7 @@ extension SQLiteStore: RosterStore {
 
     /// Months are counted in Finnish time: a change at 00:30 on the 1st belongs to the new month.
     static func monthStart(year: Int, month: Int) -> Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Helsinki") ?? .gmt
-        return calendar.date(from: DateComponents(year: year, month: month, day: 1)) ?? .distantPast
+        LocalDate(year: year, month: month, day: 1)?.startInHelsinki ?? .distantPast
     }
 }
 

@@ -281,11 +281,11 @@ struct ClockPage {
     }
 
     func text(_ css: String) async throws -> String {
-        try await browser.executeScript("return document.querySelector(arguments[0])?.innerText ?? ''", arguments: [css], as: String.self)
+        try await browser.innerText(css)
     }
 
     func value(_ css: String) async throws -> String {
-        try await browser.executeScript("return document.querySelector(arguments[0])?.value ?? ''", arguments: [css], as: String.self)
+        try await browser.fieldValue(css)
     }
 
     func click(_ css: String) async throws {
@@ -294,13 +294,7 @@ struct ClockPage {
 
     /// Sets a date field as its picker would (WebDriver cannot type into Chromium's date fields in every locale).
     func setDate(_ css: String, _ date: String) async throws {
-        _ = try await browser.executeScript("""
-            const field = document.querySelector(arguments[0]);
-            field.value = arguments[1];
-            field.dispatchEvent(new Event('input', { bubbles: true }));
-            field.dispatchEvent(new Event('change', { bubbles: true }));
-            return field.value === arguments[1];
-            """, arguments: [css, date], as: Bool.self)
+        try await browser.setField(css, to: date, firing: ["input", "change"])
     }
 
     /// Whether every element matching `css` lies within the viewport's width.

@@ -154,21 +154,16 @@ struct FeedbackPage {
     // Reads in one script: the box is redrawn when the server's events arrive.
 
     func text(_ css: String) async throws -> String {
-        try await browser.executeScript("return document.querySelector(arguments[0])?.innerText ?? ''", arguments: [css], as: String.self)
+        try await browser.innerText(css)
     }
 
     func value(_ css: String) async throws -> String {
-        try await browser.executeScript("return document.querySelector(arguments[0])?.value ?? ''", arguments: [css], as: String.self)
+        try await browser.fieldValue(css)
     }
 
     /// Chooses an option of a select as a person would (the change event included).
     func choose(_ css: String, _ value: String) async throws {
-        _ = try await browser.executeScript("""
-            const field = document.querySelector(arguments[0]);
-            field.value = arguments[1];
-            field.dispatchEvent(new Event('change', { bubbles: true }));
-            return true;
-            """, arguments: [css, value], as: Bool.self)
+        try await browser.setField(css, to: value, firing: ["change"])
     }
 
     func click(_ css: String) async throws {

@@ -254,11 +254,11 @@ struct PlannerPage {
     }
 
     func text(_ css: String) async throws -> String {
-        try await browser.executeScript("return document.querySelector(arguments[0])?.innerText ?? ''", arguments: [css], as: String.self)
+        try await browser.innerText(css)
     }
 
     func value(_ css: String) async throws -> String {
-        try await browser.executeScript("return document.querySelector(arguments[0])?.value ?? ''", arguments: [css], as: String.self)
+        try await browser.fieldValue(css)
     }
 
     func click(_ css: String) async throws {
@@ -268,16 +268,11 @@ struct PlannerPage {
     /// Chooses an option of a select as a person would (the change event included).
     func select(_ css: String, _ value: String) async throws {
         try await waitFor(css) { try await browser.exists(css) }
-        #expect(try await browser.executeScript("""
-            const field = document.querySelector(arguments[0]);
-            field.value = arguments[1];
-            field.dispatchEvent(new Event('change', { bubbles: true }));
-            return field.value === arguments[1];
-            """, arguments: [css, value], as: Bool.self))
+        #expect(try await browser.setField(css, to: value, firing: ["change"]))
     }
 
     func setDate(_ css: String, _ date: String) async throws {
-        try await ClockPage(browser: browser).setDate(css, date)
+        try await browser.setField(css, to: date, firing: ["input", "change"])
     }
 
     /// Drags a card to the end of a bucket's column with the HTML5 drag events a mouse drag fires (WebDriver's own

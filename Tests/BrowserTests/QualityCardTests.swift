@@ -59,7 +59,7 @@ struct QualityCardTests {
     }
 
     static func text(_ browser: WebDriver, _ css: String) async throws -> String {
-        try await script(browser, "return document.querySelector(arguments[0])?.innerText ?? ''", [css], as: String.self)
+        try await browser.innerText(css)
     }
 
     @Test func theDirectorFillsAndSubmitsACardAndTheBoardOverviewShowsIt() async throws {

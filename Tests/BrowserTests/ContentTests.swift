@@ -160,7 +160,8 @@ struct ContentTests {
                 #expect(try await browser.property("value", of: browser.find("#section-editor"), as: String.self) == kept)
                 try await page.click("#section-save")
                 try await waitFor("revision 4") { try await browser.text(of: browser.find("#section-meta")).hasPrefix("Versio 4") }
-                #expect(try await browser.text(of: browser.find("#section-body")).contains("Mattopesu keväisin."))
+                // The page text is drawn again once the editor closes, which may come just after the meta line.
+                try await waitFor("the saved text", read: { try await browser.innerText("#section-body") }, until: { $0.contains("Mattopesu keväisin.") })
                 let stored = try await sections.page(id, key: "services", for: .person(director))
                 #expect(stored.current?.body == kept)
             }

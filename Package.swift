@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", exact: "6.2.2"),
         .package(url: "https://github.com/yaslab/CSV.swift.git", exact: "2.5.2"),
         .package(url: "https://github.com/JohnSundell/Ink.git", exact: "0.6.0"),
+        .package(url: "https://github.com/x-sheep/swift-property-based.git", exact: "2.0.1"),
     ],
     targets: [
         // The domain: people, accounts, channels, events and their storage. No HTTP in here.
@@ -102,7 +103,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KanavaCoreTests",
-            dependencies: ["KanavaCore", "KanavaTestSupport"],
+            dependencies: ["KanavaCore", "KanavaTestSupport", .product(name: "PropertyBased", package: "swift-property-based")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

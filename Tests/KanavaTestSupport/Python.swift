@@ -69,7 +69,8 @@ public enum Python {
     }
 
     /// Runs python3 with `arguments`; standard input, output and error go through files, so no pipe fills up.
-    public static func run(_ arguments: [String], input: Data = Data(), pythonPath: String? = nil) async throws -> Result {
+    /// `directory` is its working directory (for tools that write files there), else the test's.
+    public static func run(_ arguments: [String], input: Data = Data(), pythonPath: String? = nil, directory workingDirectory: URL? = nil) async throws -> Result {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kanava-python-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -81,6 +82,7 @@ public enum Python {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3"] + arguments
+        if let workingDirectory { process.currentDirectoryURL = workingDirectory }
         if let pythonPath {
             process.environment = ProcessInfo.processInfo.environment.merging(["PYTHONPATH": pythonPath]) { $1 }
         }

@@ -3,21 +3,47 @@ import Ink
 
 /// Renders Markdown (section pages, memos) to HTML that is safe to insert into a page.
 ///
-/// Ink produces the HTML; modifiers make it safe: raw HTML in the text (blocks and inline) is shown as
-/// text, links keep only `http`, `https` and `mailto` targets and get escaped attributes, code blocks are
-/// rebuilt without Ink's unescaped language class, and images become their alt text (pictures belong in
-/// pinned documents, and external images would track readers).
+/// Ink produces the HTML; raw HTML in the text is shown as text: every `<` reaches Ink as a placeholder and comes
+/// out as `&lt;` (Ink would otherwise loop forever on `<p` without a `>`, and let a trailing `<` or an `&<…>;` run
+/// through unescaped). Modifiers make the rest safe: links keep only `http`, `https` and `mailto` targets and get
+/// escaped attributes, code blocks are rebuilt without Ink's unescaped language class, and images become their alt
+/// text (pictures belong in pinned documents, and external images would track readers). A last pass, ``tidy(_:)``,
+/// keeps only the tags and attributes listed in ``allowedTags`` and nests them properly, whatever Ink let through.
 public struct MarkdownRenderer: Sendable {
     public init() {}
 
     public func html(_ markdown: String) -> String {
         var parser = MarkdownParser()
-        parser.addModifier(Modifier(target: .html) { input in Self.escape(String(input.markdown)) })
         parser.addModifier(Modifier(target: .links) { input in Self.safeLink(input) })
         parser.addModifier(Modifier(target: .images) { input in Self.escape(Self.altText(String(input.markdown))) })
         parser.addModifier(Modifier(target: .codeBlocks) { input in Self.codeBlock(String(input.markdown)) })
-        return parser.html(from: markdown)
+        var text = String.UnicodeScalarView()
+        for scalar in markdown.unicodeScalars { text.append(scalar == "<" ? Self.lessThan : scalar == Self.lessThan ? "\u{FFFD}" : scalar) }
+        var html = ""
+        for scalar in parser.html(from: Self.inkSafe(String(text))).unicodeScalars {
+            if scalar == Self.lessThan { html += "&lt;" } else { html.unicodeScalars.append(scalar) }
+        }
+        return Self.tidy(html)
     }
+
+    /// The text in a shape that Ink 0.6 reads without trapping, with the same meaning as Markdown.
+    ///
+    /// Ink reads past the end of its input when the text ends in white space after a list item or after a `---` line
+    /// at the start ("- \n " crashes the process): trailing white space means nothing in Markdown, so it is dropped.
+    /// A first line of `---` would also start Ink's front-matter block, which swallows the lines up to the next `---`;
+    /// `***` is the same thematic break without that reading.
+    static func inkSafe(_ text: String) -> String {
+        var text = Substring(text)
+        while let last = text.last, last.isWhitespace || last.unicodeScalars.allSatisfy({ $0.properties.isWhitespace }) { text.removeLast() }
+        let start = text.firstIndex { !$0.isWhitespace } ?? text.endIndex
+        let rest = text[start...]
+        guard rest.hasPrefix("---"), rest.dropFirst(3).first == "\n" else { return String(text) }
+        return String(text[..<start]) + "***" + rest.dropFirst(3)
+    }
+
+    /// What stands for `<` while Ink reads the text: a private-use character, which Ink treats as a letter (one in
+    /// the text itself becomes U+FFFD first). Scalar by scalar, so a combining mark after `<` does not hide it.
+    private static let lessThan: Unicode.Scalar = "\u{E000}"
 
     /// Chat messages: as ``html(_:)``, but a single line break is kept as a line break (people write chat line by
     /// line; in a page's Markdown a single break only wraps the paragraph).
@@ -98,5 +124,116 @@ public struct MarkdownRenderer: Sendable {
         if lines.first?.hasPrefix("```") == true { lines.removeFirst() }
         if let last = lines.last, last.trimmingCharacters(in: .whitespaces).hasPrefix("```") { lines.removeLast() }
         return "<pre><code>" + escape(lines.joined(separator: "\n")) + "</code></pre>"
+    }
+
+    // MARK: - The last pass
+
+    /// The elements the renderer writes, each with the attributes it may have.
+    static let allowedTags: [String: Set<String>] = [
+        "p": [], "br": [], "hr": [], "em": [], "strong": [], "s": [], "code": [], "pre": [], "blockquote": [],
+        "h1": [], "h2": [], "h3": [], "h4": [], "h5": [], "h6": [], "ul": [], "ol": ["start"], "li": [],
+        "table": [], "thead": [], "tbody": [], "tr": [], "th": ["align"], "td": ["align"], "a": ["href", "rel"],
+    ]
+    private static let voidTags: Set<String> = ["br", "hr"]
+
+    /// Ink passes some text through unescaped (a trailing `<`, an `&…;` run) and can leave tags unclosed. This keeps
+    /// each tag that is allowed, written `<name attr="value">` with allowed attributes (an `href` only to an allowed
+    /// target) and properly nested; escapes every other `<`, `>`, quote and `&` that does not start an entity (text that
+    /// was HTML reads as it did when written); closes what
+    /// is left open and drops closing tags that close nothing. It reads bytes, so no combining character can hide a
+    /// `<` from it (a browser would still see one).
+    static func tidy(_ html: String) -> String {
+        let bytes = Array(html.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 16)
+        var open: [String] = []
+        var index = 0
+        while index < bytes.count {
+            switch bytes[index] {
+            case UInt8(ascii: "<"):
+                guard let tag = readTag(bytes, at: index) else {
+                    out += Array("&lt;".utf8)
+                    index += 1
+                    continue
+                }
+                if tag.closing {
+                    if let position = open.lastIndex(of: tag.name) {
+                        for name in open[position...].reversed() { out += Array("</\(name)>".utf8) }
+                        open.removeSubrange(position...)
+                    }
+                } else {
+                    out += bytes[index..<tag.end]
+                    if !voidTags.contains(tag.name) { open.append(tag.name) }
+                }
+                index = tag.end
+            case UInt8(ascii: ">"):
+                out += Array("&gt;".utf8)
+                index += 1
+            case UInt8(ascii: "\""):
+                out += Array("&quot;".utf8)
+                index += 1
+            case UInt8(ascii: "'"):
+                out += Array("&#39;".utf8)
+                index += 1
+            case UInt8(ascii: "&"):
+                out += startsEntity(bytes[index...]) ? [UInt8(ascii: "&")] : Array("&amp;".utf8)
+                index += 1
+            case let byte:
+                out.append(byte)
+                index += 1
+            }
+        }
+        for name in open.reversed() { out += Array("</\(name)>".utf8) }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The allowed tag that starts at `start` (a `<`), and the index after its `>`; nil for anything else.
+    private static func readTag(_ bytes: [UInt8], at start: Int) -> (name: String, closing: Bool, end: Int)? {
+        guard let close = bytes[start...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
+        var inside = bytes[(start + 1)..<close]
+        let closing = inside.first == UInt8(ascii: "/")
+        if closing { inside = inside.dropFirst() }
+        let nameBytes = inside.prefix { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) }
+        let name = String(decoding: nameBytes, as: UTF8.self)
+        guard let attributes = allowedTags[name] else { return nil }
+        inside = inside.dropFirst(nameBytes.count)
+        while !inside.isEmpty {
+            guard !closing, inside.first == UInt8(ascii: " ") else { return nil }
+            inside = inside.dropFirst()
+            let attribute = inside.prefix { $0 != UInt8(ascii: "=") }
+            inside = inside.dropFirst(attribute.count)
+            guard attributes.contains(String(decoding: attribute, as: UTF8.self)), inside.starts(with: Array("=\"".utf8)),
+                  let quote = inside.dropFirst(2).firstIndex(of: UInt8(ascii: "\""))
+            else { return nil }
+            let value = inside[(inside.startIndex + 2)..<quote]
+            guard !value.contains(UInt8(ascii: "<")),
+                  value.indices.allSatisfy({ value[$0] != UInt8(ascii: "&") || startsEntity(value[$0...]) })
+            else { return nil }
+            if attribute.elementsEqual("href".utf8), !isAllowed(unescape(String(decoding: value, as: UTF8.self))) { return nil }
+            inside = inside[(quote + 1)...]
+        }
+        return (name, closing, close + 1)
+    }
+
+    /// `&name;`, `&#123;` or `&#x1F;` at the start of `text`.
+    private static func startsEntity(_ text: ArraySlice<UInt8>) -> Bool {
+        let body = text.dropFirst().prefix(33)
+        guard let semicolon = body.firstIndex(of: UInt8(ascii: ";")) else { return false }
+        let name = body[..<semicolon]
+        func isDigit(_ byte: UInt8) -> Bool { (0x30...0x39).contains(byte) }
+        func isLetter(_ byte: UInt8) -> Bool { (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) }
+        if name.starts(with: Array("#x".utf8)) || name.starts(with: Array("#X".utf8)) {
+            return (1...6).contains(name.count - 2) && name.dropFirst(2).allSatisfy { isDigit($0) || (0x41...0x46).contains($0) || (0x61...0x66).contains($0) }
+        }
+        if name.first == UInt8(ascii: "#") { return (1...7).contains(name.count - 1) && name.dropFirst().allSatisfy(isDigit) }
+        return name.first.map(isLetter) == true && name.allSatisfy { isLetter($0) || isDigit($0) }
+    }
+
+    /// Undoes ``escape(_:)`` for an attribute value; any other entity stays as written, so a target spelled with
+    /// one (`&#106;avascript:`) is not taken for an allowed one.
+    private static func unescape(_ value: String) -> String {
+        value.replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&#39;", with: "'")
+            .replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&amp;", with: "&")
     }
 }

@@ -8,10 +8,11 @@ import Testing
 /// valid and invalid, to every operation, as the account's director and as an admin. No answer may be a 5xx, and
 /// every answer must be one the document describes (status, content type and body schema).
 @Suite struct SchemathesisTests {
-    /// Fixed, so a failure can be reproduced with the same requests.
-    static let seed = 20_261_124
-    /// Test cases per operation and phase: bounded so both runs take about a minute on two cores.
-    static let maxExamples = 5
+    /// Fixed, so a failure can be reproduced with the same requests (`KANAVA_FUZZ_SEED` for another campaign).
+    static let seed = ProcessInfo.processInfo.environment["KANAVA_FUZZ_SEED"].flatMap(Int.init) ?? 20_261_124
+    /// Test cases per operation and phase: bounded so both runs take about a minute on two cores. A longer campaign:
+    /// `KANAVA_FUZZ_EXAMPLES=100 swift test --filter SchemathesisTests`.
+    static let maxExamples = ProcessInfo.processInfo.environment["KANAVA_FUZZ_EXAMPLES"].flatMap(Int.init) ?? 5
 
     @Test func generatedRequestsGetNoServerErrorAndMatchTheDocument() async throws {
         let schemathesis = try await PythonDependencies.path(module: "schemathesis", package: "schemathesis")

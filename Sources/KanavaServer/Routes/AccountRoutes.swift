@@ -102,14 +102,8 @@ struct AccountRoutes {
 
         // The event log over plain HTTP, for clients without a WebSocket: same visibility rules as live delivery.
         channel.get("events") { request, context -> Response in
-            let after = try request.uri.queryParameters["after"].map { value -> Int64 in
-                guard let after = Int64(value), after >= 0 else { throw KanavaError.invalid("after", "must be a whole number ≥ 0") }
-                return after
-            } ?? 0
-            let limit = try request.uri.queryParameters["limit"].map { value -> Int in
-                guard let limit = Int(value), (1...1000).contains(limit) else { throw KanavaError.invalid("limit", "must be 1–1000") }
-                return limit
-            } ?? 100
+            let after = try request.queryInteger("after", in: 0...Int64.max) ?? 0
+            let limit = try request.queryInteger("limit", in: 1...1000) ?? 100
             let page = try await kanava.events.page(try context.accountID(), after: after, limit: limit, for: context.principal())
             return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
                             body: .init(byteBuffer: ServerFrame.eventList(page.events, head: page.head)))

@@ -16,10 +16,7 @@ struct AdminAuditRoutes {
         admin.get("audit") { request, context -> Page in
             let query = request.uri.queryParameters
             func number(_ name: String) throws -> Int64? {
-                try query[Substring(name)].map { raw in
-                    guard let value = Int64(String(raw)), value > 0 else { throw KanavaError.invalid(name, "must be a positive whole number") }
-                    return value
-                }
+                try request.queryInteger(name, in: 1...Int64.max, problem: "must be a positive whole number")
             }
             let action = try query["action"].map { raw -> AuditAction in
                 guard let action = AuditAction(rawValue: String(raw)) else {

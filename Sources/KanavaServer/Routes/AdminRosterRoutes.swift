@@ -23,10 +23,7 @@ struct AdminRosterRoutes {
 
     func addRoutes(to admin: RouterGroup<KanavaRequestContext>) {
         admin.get("roster/syncs") { request, context -> SyncList in
-            let limit = try request.uri.queryParameters["limit"].map { raw -> Int in
-                guard let limit = Int(raw), (1...500).contains(limit) else { throw KanavaError.invalid("limit", "must be 1–500") }
-                return limit
-            } ?? 50
+            let limit = try request.queryInteger("limit", in: 1...500) ?? 50
             return SyncList(syncs: try await kanava.roster.history(limit: limit, by: context.principal()))
         }
 

@@ -111,16 +111,8 @@ struct ChatRoutes {
 
     /// `?before=<message id>&limit=<1–200>` (default 50).
     static func paging(_ request: Request) throws -> (MessageID?, Int) {
-        let before = try request.uri.queryParameters["before"].map { raw -> MessageID in
-            guard let id = Int64(raw), id > 0 else { throw KanavaError.invalid("before", "must be a message id") }
-            return MessageID(id)
-        }
-        let limit = try request.uri.queryParameters["limit"].map { raw -> Int in
-            guard let limit = Int(raw), (1...ChatService.maxPageSize).contains(limit) else {
-                throw KanavaError.invalid("limit", "must be 1–\(ChatService.maxPageSize)")
-            }
-            return limit
-        } ?? 50
+        let before = try request.queryInteger("before", in: 1...Int64.max, problem: "must be a message id").map { MessageID($0) }
+        let limit = try request.queryInteger("limit", in: 1...ChatService.maxPageSize) ?? 50
         return (before, limit)
     }
 }

@@ -94,11 +94,7 @@ struct ClockRoutes {
 
     /// `?year=2026`; absent: this year.
     static func year(_ request: Request) throws -> Int? {
-        try request.uri.queryParameters["year"].map { raw in
-            guard let year = Int(raw), AnnualClockService.years.contains(year) else {
-                throw KanavaError.invalid("year", "must be a year \(AnnualClockService.years.lowerBound)–\(AnnualClockService.years.upperBound)")
-            }
-            return year
-        }
+        try request.queryInteger("year", in: AnnualClockService.years,
+                                 problem: "must be a year \(AnnualClockService.years.lowerBound)–\(AnnualClockService.years.upperBound)")
     }
 }

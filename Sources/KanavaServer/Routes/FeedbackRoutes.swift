@@ -44,14 +44,9 @@ struct FeedbackRoutes {
         channel.get("feedback") { request, context -> PageResponse in
             let query = request.uri.queryParameters
             let status = try query["status"].map { try FeedbackStatus.parse(String($0)) }
-            let before = try query["before"].map { raw -> FeedbackID in
-                guard let id = Int64(raw), id > 0 else { throw KanavaError.invalid("before", "must be a feedback id") }
-                return FeedbackID(id)
-            }
-            let count = try query["limit"].map { raw -> Int in
-                guard let count = Int(raw) else { throw KanavaError.invalid("limit", "must be 1–\(FeedbackService.maxPageSize)") }
-                return count
-            }
+            let before = try request.queryInteger("before", in: 1...Int64.max, problem: "must be a feedback id").map { FeedbackID($0) }
+            // The service judges the range, with the same message.
+            let count = try request.queryInteger("limit", in: Int.min...Int.max, problem: "must be 1–\(FeedbackService.maxPageSize)")
             return PageResponse(page: try await feedback.list(try context.accountID(), status: status, before: before, limit: count, for: context.principal()))
         }
 
@@ -83,10 +78,7 @@ struct FeedbackRoutes {
         }
 
         api.get("activity") { request, context -> ActivityResponse in
-            let year = try request.uri.queryParameters["year"].map { raw -> Int in
-                guard let year = Int(raw) else { throw KanavaError.invalid("year", "must be a year such as 2026") }
-                return year
-            }
+            let year = try request.queryInteger("year", in: Int.min...Int.max, problem: "must be a year such as 2026")
             return ActivityResponse(report: try await feedback.activity(year: year, for: context.principal()))
         }
     }

@@ -18,10 +18,8 @@ struct SearchRoutes {
             let query = request.uri.queryParameters
             guard let text = query["q"] else { throw KanavaError.invalid("q", "is required") }
             let account = try query["account"].map { try AccountID.parse(String($0), field: "account") }
-            let limit = try query["limit"].map { raw -> Int in
-                guard let limit = Int(raw) else { throw KanavaError.invalid("limit", "must be a whole number") }
-                return limit
-            } ?? 20
+            // The service judges the range.
+            let limit = try request.queryInteger("limit", in: Int.min...Int.max, problem: "must be a whole number") ?? 20
             return SearchResponse(results: try await search.search(String(text), in: account, limit: limit, for: principal))
         }
     }

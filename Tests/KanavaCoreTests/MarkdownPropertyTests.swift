@@ -164,6 +164,24 @@ import Testing
         MarkdownPropertyTests.checkSafe(renderer.chatHTML(markdown), from: markdown)
     }
 
+    /// Raw HTML reads as typed: no emphasis found inside it, whatever its underscores and asterisks.
+    @Test func rawHTMLReadsAsTyped() {
+        #expect(renderer.html(#"Perustiedot <img src=x onerror="window.__xss=1"><b>**x**</b>"#)
+            == "<p>Perustiedot &lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;&lt;b&gt;<strong>x</strong>&lt;/b&gt;</p>")
+        #expect(renderer.html("a < b and c > d") == "<p>a &lt; b and c &gt; d</p>")
+        #expect(renderer.html("`<p>` ja <p") == "<p><code>&lt;p&gt;</code> ja &lt;p</p>")
+        #expect(renderer.html("\u{E001}\u{E010}\u{E002}<i>") == "<p>\u{FFFD}\u{FFFD}\u{FFFD}&lt;i&gt;</p>")
+    }
+
+    /// Underscores inside words and names are text, as in CommonMark; around words they still make emphasis.
+    @Test func underscoresInsideWordsAreText() {
+        #expect(renderer.html("sopimus_2026_final.pdf ja _tärkeä_ ja __hyvin tärkeä__") ==
+            "<p>sopimus_2026_final.pdf ja <em>tärkeä</em> ja <strong>hyvin tärkeä</strong></p>")
+        #expect(renderer.html("<b>window.__x=2</b> parent.__x=5") == "<p>&lt;b&gt;window.__x=2&lt;/b&gt; parent.__x=5</p>")
+        #expect(renderer.html("`a_b_c` [d_e_f](https://x.fi/a_b_c)") ==
+            #"<p><code>a_b_c</code> <a href="https://x.fi/a_b_c" rel="noopener noreferrer nofollow">d_e_f</a></p>"#)
+    }
+
     /// A first line of `---` is a thematic break, not the start of a front-matter block that hides the next lines.
     @Test func aLeadingRuleDoesNotHideText() {
         #expect(renderer.html("---\nsalainen: arvo\n---\nloput") == "<hr><p>salainen: arvo</p><hr><p>loput</p>")

@@ -3,12 +3,11 @@ import Ink
 
 /// Renders Markdown (section pages, memos) to HTML that is safe to insert into a page.
 ///
-/// Ink produces the HTML; raw HTML in the text is shown as text: every `<` reaches Ink as a placeholder and comes
-/// out as `&lt;` (Ink would otherwise loop forever on `<p` without a `>`, and let a trailing `<` or an `&<…>;` run
-/// through unescaped). Modifiers make the rest safe: links keep only `http`, `https` and `mailto` targets and get
-/// escaped attributes, code blocks are rebuilt without Ink's unescaped language class, and images become their alt
-/// text (pictures belong in pinned documents, and external images would track readers). A last pass, ``tidy(_:)``,
-/// keeps only the tags and attributes listed in ``allowedTags`` and nests them properly, whatever Ink let through.
+/// Ink produces the HTML; raw HTML in the text is shown as the text it was (``MarkupShield``). Modifiers make the
+/// rest safe: links keep only `http`, `https` and `mailto` targets and get escaped attributes, code blocks are rebuilt
+/// without Ink's unescaped language class, and images become their alt text (pictures belong in pinned documents, and
+/// external images would track readers). A last pass, ``tidy(_:)``, keeps only the tags and attributes listed in
+/// ``allowedTags`` and nests them properly, whatever Ink let through.
 public struct MarkdownRenderer: Sendable {
     public init() {}
 
@@ -17,13 +16,8 @@ public struct MarkdownRenderer: Sendable {
         parser.addModifier(Modifier(target: .links) { input in Self.safeLink(input) })
         parser.addModifier(Modifier(target: .images) { input in Self.escape(Self.altText(String(input.markdown))) })
         parser.addModifier(Modifier(target: .codeBlocks) { input in Self.codeBlock(String(input.markdown)) })
-        var text = String.UnicodeScalarView()
-        for scalar in markdown.unicodeScalars { text.append(scalar == "<" ? Self.lessThan : scalar == Self.lessThan ? "\u{FFFD}" : scalar) }
-        var html = ""
-        for scalar in parser.html(from: Self.inkSafe(String(text))).unicodeScalars {
-            if scalar == Self.lessThan { html += "&lt;" } else { html.unicodeScalars.append(scalar) }
-        }
-        return Self.tidy(html)
+        let shielded = MarkupShield(markdown)
+        return Self.tidy(shielded.restore(parser.html(from: Self.inkSafe(shielded.text))))
     }
 
     /// The text in a shape that Ink 0.6 reads without trapping, with the same meaning as Markdown.
@@ -41,9 +35,87 @@ public struct MarkdownRenderer: Sendable {
         return String(text[..<start]) + "***" + rest.dropFirst(3)
     }
 
-    /// What stands for `<` while Ink reads the text: a private-use character, which Ink treats as a letter (one in
-    /// the text itself becomes U+FFFD first). Scalar by scalar, so a combining mark after `<` does not hide it.
-    private static let lessThan: Unicode.Scalar = "\u{E000}"
+    /// Raw HTML in the text, kept away from Ink and shown as the text it was.
+    ///
+    /// Each `<…>` on one line is replaced by a marker of private-use characters, which Ink reads as a word: Ink neither
+    /// parses it as HTML (it would loop forever on `<p` without a `>`, and let some markup through unescaped) nor finds
+    /// emphasis inside it (`onerror="window.__x=1"` keeps its underscores). A `<` with no `>` after it on its line
+    /// becomes a marker of its own. Markers are read scalar by scalar, so a combining mark after `<` does not hide one;
+    /// private-use characters of the marker range in the text itself become U+FFFD first.
+    ///
+    /// Underscores inside a word or a name (`sopimus_2026_final.pdf`, `window.__x`) are kept away from Ink too: as in
+    /// CommonMark, they do not make emphasis (Ink would pair them with the next ones).
+    struct MarkupShield {
+        private(set) var text = ""
+        private var spans: [String] = []
+
+        private static let lessThan: Unicode.Scalar = "\u{E000}"
+        private static let spanStart: Unicode.Scalar = "\u{E001}"
+        private static let spanEnd: Unicode.Scalar = "\u{E002}"
+        private static let underscore: Unicode.Scalar = "\u{E003}"
+        private static let digitZero: UInt32 = 0xE010
+
+        init(_ markdown: String) {
+            let scalars = Array(markdown.unicodeScalars)
+            var out = String.UnicodeScalarView()
+            var index = 0
+            while index < scalars.count {
+                let scalar = scalars[index]
+                index += 1
+                if (0xE000...0xE0FF).contains(scalar.value) {
+                    out.append("\u{FFFD}")
+                } else if scalar == "_" {
+                    let run = scalars[(index - 1)...].prefix { $0 == "_" }.count
+                    let inWord = index >= 2 && Self.isWordOrName(scalars[index - 2])
+                        && index - 1 + run < scalars.count && Self.isWord(scalars[index - 1 + run])
+                    out.append(contentsOf: repeatElement(inWord ? Self.underscore : "_", count: run))
+                    index += run - 1
+                } else if scalar != "<" {
+                    out.append(scalar)
+                } else if let close = scalars[index...].firstIndex(where: { $0 == ">" || $0 == "<" || $0 == "\n" }), scalars[close] == ">" {
+                    var span = String.UnicodeScalarView()
+                    span.append(contentsOf: scalars[(index - 1)...close])
+                    out.append(Self.spanStart)
+                    out.append(contentsOf: String(spans.count).unicodeScalars.map { Unicode.Scalar(Self.digitZero + $0.value - 0x30)! })
+                    out.append(Self.spanEnd)
+                    spans.append(String(span))
+                    index = close + 1
+                } else {
+                    out.append(Self.lessThan)
+                }
+            }
+            text = String(out)
+        }
+
+        private static func isWord(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+        }
+
+        /// A letter or digit, or what joins the parts of a name, a path or an address.
+        private static func isWordOrName(_ scalar: Unicode.Scalar) -> Bool {
+            isWord(scalar) || [".", "-", "/", ":"].contains(scalar)
+        }
+
+        /// Ink's HTML with each marker replaced by its text, escaped.
+        func restore(_ html: String) -> String {
+            var out = ""
+            var number: Int?
+            for scalar in html.unicodeScalars {
+                switch scalar {
+                case Self.lessThan: out += "&lt;"
+                case Self.underscore: out += "_"
+                case Self.spanStart: number = 0
+                case Self.spanEnd:
+                    out += number.flatMap { spans.indices.contains($0) ? MarkdownRenderer.escape(spans[$0]) : nil } ?? "\u{FFFD}"
+                    number = nil
+                case _ where number != nil && (Self.digitZero..<Self.digitZero + 10).contains(scalar.value):
+                    number = number! * 10 + Int(scalar.value - Self.digitZero)
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out
+        }
+    }
 
     /// Chat messages: as ``html(_:)``, but a single line break is kept as a line break (people write chat line by
     /// line; in a page's Markdown a single break only wraps the paragraph).

@@ -48,6 +48,9 @@ public final class BenchHTTP: Sendable {
         }
         head.headers.add(name: "Content-Length", value: String(body?.readableBytes ?? 0))
         let promise = channel.eventLoop.makePromise(of: Response.self)
+        // A response that takes too long ends the connection, which fails the request.
+        let deadline = channel.eventLoop.scheduleTask(in: BenchSocket.timeout) { [channel] in channel.close(promise: nil) }
+        defer { deadline.cancel() }
         channel.writeAndFlush(Exchange(head: head, body: body, response: promise), promise: nil)
         return try await promise.futureResult.get()
     }

@@ -37,11 +37,16 @@ public final class BenchSocket: Sendable {
                         upgradeRequestHead: head, upgraders: [upgrader],
                         notUpgradingCompletionHandler: { channel in channel.eventLoop.makeSucceededFuture(nil) }
                     )
-                    return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(configuration: .init(upgradeConfiguration: configuration))
+                    var pipeline = NIOUpgradableHTTPClientPipelineConfiguration(upgradeConfiguration: configuration)
+                    // The server's hello can come in the same read as its 101 response: keep those bytes.
+                    pipeline.leftOverBytesStrategy = .forwardBytes
+                    return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(configuration: pipeline)
                 }
             }
         guard let channel = try await upgrade.get() else { throw BenchError("the server refused the WebSocket upgrade of \(person.person.email)") }
         let socket = BenchSocket(channel: channel, inbox: inbox)
+        let deadline = channel.eventLoop.scheduleTask(in: Self.timeout) { inbox.expire(nil) }
+        defer { deadline.cancel() }
         do {
             _ = try await inbox.hello()
         } catch {
@@ -56,12 +61,17 @@ public final class BenchSocket: Sendable {
         self.inbox = inbox
     }
 
+    /// How long the hello and each reply may take before the wait fails.
+    static let timeout = TimeAmount.seconds(30)
+
     /// Sends a request frame (`fields` plus a fresh `id`) and waits for its reply.
     public func request(_ fields: [String: any Sendable]) async throws -> Reply {
         let id = "r\(nextID.add(1, ordering: .relaxed).newValue)"
         var object = fields
         object["id"] = id
         let data = try JSONSerialization.data(withJSONObject: object)
+        let deadline = channel.eventLoop.scheduleTask(in: Self.timeout) { [inbox] in inbox.expire(id) }
+        defer { deadline.cancel() }
         return try await inbox.awaitReply(id) {
             let frame = WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: ByteBuffer(bytes: data))
             channel.writeAndFlush(frame, promise: nil)
@@ -152,6 +162,16 @@ private final class SocketInbox: Sendable {
             waiter?.resume()
         default:
             break
+        }
+    }
+
+    /// Fails the wait for a reply (or, given nil, for the hello) that took too long.
+    func expire(_ id: String?) {
+        let failure = BenchError(id.map { "no reply to request \($0) within \(BenchSocket.timeout)" } ?? "no hello within \(BenchSocket.timeout)")
+        if let id {
+            state.withLock { $0.replies.removeValue(forKey: id) }?.resume(throwing: failure)
+        } else {
+            state.withLock { $0.hello.take() }?.resume(throwing: failure)
         }
     }
 

@@ -79,7 +79,7 @@ public struct ChatService: Sendable {
             privateWith = root.privateWith
         }
         if let member = privateWith { try await checkConversation(member, access: access, writing: true) }
-        let mentions = privateWith == nil ? MentionFinder(members: try await store.members(of: account).map(\.person)).mentions(in: body) : []
+        let mentions = privateWith == nil ? try await mentions(in: body, of: account) : []
         let new = NewMessage(account: account, author: principal.person?.id, authorName: principal.person == nil ? principal.systemName : nil,
                              clientId: clientId, threadRoot: threadRoot, privateWith: privateWith, body: body, mentions: mentions,
                              bot: principal.person == nil ? draft.bot : nil)
@@ -102,7 +102,7 @@ public struct ChatService: Sendable {
         let message = try await ownMessage(id, in: account, access: access, principal: principal)
         let body = try messageBody(text, field: "body")
         guard body != message.body else { return view(message, access) }
-        let mentions = message.privateWith == nil ? MentionFinder(members: try await store.members(of: account).map(\.person)).mentions(in: body) : []
+        let mentions = message.privateWith == nil ? try await mentions(in: body, of: account) : []
         let renderer = renderer
         let committed = try await store.editMessage(id, in: account, body: body, mentions: mentions, by: principal.person?.id, at: clock.now()) { message in
             [try EventDraft(channel: account, kind: .messageEdited, payload: Self.rendered(message, renderer),
@@ -178,6 +178,12 @@ public struct ChatService: Sendable {
     func canRead(_ message: Message, _ access: ChannelAccess) -> Bool {
         guard let member = message.privateWith else { return true }
         return access.canManage || member == access.person
+    }
+
+    /// The channel's members mentioned in `body`; the member list is read only when there is an `@` to look at.
+    private func mentions(in body: String, of account: AccountID) async throws -> [PersonRef] {
+        guard body.contains("@") else { return [] }
+        return MentionFinder(members: try await store.members(of: account).map(\.person)).mentions(in: body)
     }
 
     private func checkConversation(_ member: PersonID, access: ChannelAccess, writing: Bool) async throws {

@@ -71,7 +71,9 @@ public struct Kanava: Sendable {
         self.logger = logger
         rateLimits = RateLimits(config.limits, clock: clock)
         bus = try await EventBus.make(log: store, logger: logger)
-        access = AccessPolicy(store: store)
+        let memberships = MembershipCache()
+        bus.addCache(memberships)
+        access = AccessPolicy(store: store, memberships: memberships)
         audit = AuditLog(store: store, clock: clock, logger: logger)
         let hasher = PasswordHasher(cost: config.auth.bcryptCost)
         let throttle = SignInThrottle(

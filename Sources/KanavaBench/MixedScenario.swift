@@ -205,10 +205,10 @@ private struct Day: Sendable {
         }
     }
 
-    /// Sleeps for a random think time; false once the day is over.
+    /// Sleeps for a random think time (not past the end of the day); false once the day is over.
     private func pause(_ mean: Duration, _ random: inout SplitMix64, until deadline: ContinuousClock.Instant) async throws -> Bool {
         let uniform = Double(random.next() >> 11) / Double(1 << 53)
-        try await Task.sleep(for: mean * -log(1 - uniform))
+        try await Task.sleep(until: min(.now + mean * -log(1 - uniform), deadline), clock: .continuous)
         return ContinuousClock.now < deadline
     }
 

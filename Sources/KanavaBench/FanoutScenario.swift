@@ -52,7 +52,7 @@ public struct FanoutScenario: Sendable {
         let account = stage.cast.accounts[0]
         let receipts = Recorder<ContinuousClock.Instant>()
         let sockets = try await stage.connect(account.members, subscribe: true) { _ in
-            { frame, time in if frame.contains(Self.noticePosted) { receipts.append(time) } }
+            { frame, time in if frame.contains(BenchWire.noticePosted) { receipts.append(time) } }
         }
         defer { for socket in sockets { socket.close() } }
         let director = try await BenchHTTP.connect(port: stage.server.port, person: account.director, group: stage.group)
@@ -64,8 +64,8 @@ public struct FanoutScenario: Sendable {
         for round in 0..<rounds {
             let seen = receipts.count
             let sent = ContinuousClock.now
-            let response = try await director.request(.POST, "/api/accounts/\(account.id)/notices", json: Notice(
-                clientId: "fanout-\(round)", priority: "urgent", title: "Tiedote \(round + 1)", body: "Sulkekaa vesi kohteessa \(round + 1)."
+            let response = try await director.request(.POST, "/api/accounts/\(account.id)/notices", json: BenchWire.NoticeDraft(
+                clientId: "fanout-\(round)", title: "Tiedote \(round + 1)", body: "Sulkekaa vesi kohteessa \(round + 1)."
             ))
             guard response.status == 201 else { throw BenchError("the notice was not posted: \(response.status) \(String(decoding: response.body, as: UTF8.self))") }
             let complete = await receipts.wait(for: seen + sockets.count, timeout: .seconds(30))
@@ -79,29 +79,5 @@ public struct FanoutScenario: Sendable {
         let stored = try await store.notices(in: account.id, limit: rounds + 10).count
         return Run(members: account.members.count, notices: rounds, latency: LatencySummary(milliseconds: latencies), lastClientMs: lastClient,
                    deliveries: receipts.count, expectedDeliveries: rounds * sockets.count, noticesStored: stored)
-    }
-
-    private struct Notice: Encodable, Sendable {
-        var clientId: String
-        var priority: String
-        var title: String
-        var body: String
-    }
-
-    private static let noticePosted = Array(#""kind":"notice.posted""#.utf8)
-}
-
-extension ByteBuffer {
-    /// Whether the readable bytes contain `needle`.
-    func contains(_ needle: [UInt8]) -> Bool {
-        let bytes = readableBytesView
-        guard let first = needle.first, bytes.count >= needle.count else { return false }
-        var index = bytes.startIndex
-        let last = bytes.endIndex - needle.count
-        while index <= last {
-            if bytes[index] == first, bytes[index..<(index + needle.count)].elementsEqual(needle) { return true }
-            index += 1
-        }
-        return false
     }
 }

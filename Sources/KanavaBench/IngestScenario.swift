@@ -119,14 +119,8 @@ public struct IngestScenario: Sendable {
     private static func send(_ socket: BenchSocket, _ account: AccountID, _ key: String, _ acked: AckedMessages) async throws -> BenchSocket.Reply? {
         let reply = try await socket.request(["type": "send", "channel": account.rawValue, "clientId": "bench-\(key)", "body": "Viesti \(key): kaikki hyvin kohteessa."])
         guard reply.ok else { return nil }
-        acked.record(try JSONDecoder().decode(SendReply.self, from: reply.data).result.message.id, in: account)
+        acked.record(try JSONDecoder().decode(BenchWire.SendReply.self, from: reply.data).result.message.id, in: account)
         return reply
-    }
-
-    private struct SendReply: Decodable {
-        var result: Result
-        struct Result: Decodable { var message: Message }
-        struct Message: Decodable { var id: Int64 }
     }
 
     private struct Outcome {

@@ -102,7 +102,7 @@ private final class NoticeInbox: Sendable {
 
     /// Called on the socket's event loop for each event frame: only notices are read.
     func receive(_ frame: ByteBuffer) {
-        guard frame.contains(Self.noticePosted), let event = try? JSONDecoder().decode(Event.self, from: Data(frame.readableBytesView)) else { return }
+        guard frame.contains(BenchWire.noticePosted), let event = try? JSONDecoder().decode(Event.self, from: Data(frame.readableBytesView)) else { return }
         waiting.withLock { $0.append(event.data.id) }
     }
 
@@ -113,8 +113,6 @@ private final class NoticeInbox: Sendable {
             return waiting
         }
     }
-
-    private static let noticePosted = Array(#""kind":"notice.posted""#.utf8)
 
     private struct Event: Decodable {
         var data: Notice
@@ -152,7 +150,7 @@ private struct Day: Sendable {
                     try await socket.request(["type": "send", "channel": person.account.rawValue, "clientId": "m\(person.person.id)-\(sent)",
                                               "body": "Päivän kuulumiset \(sent) kohteesta."])
                 }
-                if let reply, let id = try? JSONDecoder().decode(SendReply.self, from: reply.data).result.message.id {
+                if let reply, let id = try? JSONDecoder().decode(BenchWire.SendReply.self, from: reply.data).result.message.id {
                     messages.record(id, in: person.account)
                     lastSeen = id
                 }
@@ -182,8 +180,8 @@ private struct Day: Sendable {
             edits += 1
             if random.next() % 100 < 10 {
                 _ = try await timed("notice post (POST)") {
-                    try await http.request(.POST, "\(channel)/notices", json: NoticeBody(clientId: "d\(account.id)-\(edits)", priority: "urgent",
-                                                                                         title: "Tiedote \(edits)", body: "Kuitatkaa, kiitos."))
+                    try await http.request(.POST, "\(channel)/notices", json: BenchWire.NoticeDraft(clientId: "d\(account.id)-\(edits)",
+                                                                                               title: "Tiedote \(edits)", body: "Kuitatkaa, kiitos."))
                 }
             } else {
                 let page = try await http.request(.GET, "\(channel)/sections/overview")
@@ -241,12 +239,6 @@ private struct Day: Sendable {
         )
     }
 
-    private struct SendReply: Decodable {
-        var result: Result
-        struct Result: Decodable { var message: Message }
-        struct Message: Decodable { var id: Int64 }
-    }
-
     private struct Page: Decodable {
         var messages: [Message]
         struct Message: Decodable { var id: Int64 }
@@ -260,13 +252,6 @@ private struct Day: Sendable {
     private struct SectionSave: Encodable, Sendable {
         var body: String
         var baseRevision: Int
-    }
-
-    private struct NoticeBody: Encodable, Sendable {
-        var clientId: String
-        var priority: String
-        var title: String
-        var body: String
     }
 }
 

@@ -20,9 +20,11 @@ struct BenchOptions: ParsableArguments {
     @Option(help: "The configuration file the server starts with (the benchmark points it at its own data and port).")
     var config = "config/kanava.yaml"
     @Flag(help: "Print JSON instead of a table.") var json = false
+    @Option(help: "The server to start instead of this binary, given `serve --config FILE` (a script can run kanava under a profiler).")
+    var server: String?
 
     var launcher: ServerLauncher {
-        ServerLauncher(executable: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath(), configPath: config,
+        ServerLauncher(executable: URL(fileURLWithPath: server ?? "/proc/self/exe").resolvingSymlinksInPath(), configPath: config,
                        workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
     }
 

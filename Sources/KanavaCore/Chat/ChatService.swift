@@ -83,9 +83,10 @@ public struct ChatService: Sendable {
         let new = NewMessage(account: account, author: principal.person?.id, authorName: principal.person == nil ? principal.systemName : nil,
                              clientId: clientId, threadRoot: threadRoot, privateWith: privateWith, body: body, mentions: mentions,
                              bot: principal.person == nil ? draft.bot : nil)
-        let renderer = renderer
+        // Rendered once, before the transaction (whose writer others wait for), for the event and the reply alike.
+        let html = renderer.chatHTML(body)
         let committed = try await store.postMessage(new, at: clock.now()) { message in
-            [try EventDraft(channel: account, kind: .messagePosted, payload: Self.rendered(message, renderer),
+            [try EventDraft(channel: account, kind: .messagePosted, payload: Self.rendered(message, html: html, of: body),
                             visibleTo: message.privateWith == nil ? nil : [.accountDirector], subject: message.privateWith)]
         }
         bus.publish(committed.events)
@@ -93,7 +94,8 @@ public struct ChatService: Sendable {
         if posted.duplicate, posted.message.body != body || posted.message.threadRoot != threadRoot || posted.message.privateWith != privateWith {
             throw KanavaError(.conflict, "clientId '\(clientId ?? "")' was already used for another message")
         }
-        return SendResult(message: view(posted.message, access), seq: committed.events.first?.seq, duplicate: posted.duplicate)
+        return SendResult(message: view(Self.rendered(posted.message, html: html, of: body), access), seq: committed.events.first?.seq,
+                          duplicate: posted.duplicate)
     }
 
     /// Replaces the text of one's own message.
@@ -229,6 +231,13 @@ public struct ChatService: Sendable {
             shown.html = nil
             shown.mentions = []
         }
+        return shown
+    }
+
+    /// The message with `html` when its text is `body` (what `html` was rendered from).
+    static func rendered(_ message: Message, html: String, of body: String) -> Message {
+        var shown = message
+        if message.body == body { shown.html = html }
         return shown
     }
 

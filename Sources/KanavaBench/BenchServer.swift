@@ -44,7 +44,6 @@ public struct ServerLauncher: Sendable {
 public final class BenchServer: Sendable {
     public let port: Int
     private let process: Process
-    private let log: URL
 
     /// Starts the server on `dataDir` and returns once it listens (at most `timeout`).
     public static func start(_ launcher: ServerLauncher, dataDir: URL, timeout: Duration = .seconds(60)) async throws -> BenchServer {
@@ -64,7 +63,7 @@ public final class BenchServer: Sendable {
         while ContinuousClock.now < deadline {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
             if let match = text.firstMatch(of: /listening on http:\/\/[^:]+:(\d+)/), let port = Int(match.1) {
-                return BenchServer(port: port, process: process, log: log)
+                return BenchServer(port: port, process: process)
             }
             guard process.isRunning else { break }
             try await Task.sleep(for: .milliseconds(50))
@@ -73,10 +72,9 @@ public final class BenchServer: Sendable {
         throw BenchError("the server did not start listening: \((try? String(contentsOf: log, encoding: .utf8))?.suffix(2000) ?? "")")
     }
 
-    private init(port: Int, process: Process, log: URL) {
+    private init(port: Int, process: Process) {
         self.port = port
         self.process = process
-        self.log = log
     }
 
     /// The server's resident memory now (VmRSS), in bytes.
@@ -88,9 +86,6 @@ public final class BenchServer: Sendable {
         }
         return kib * 1024
     }
-
-    /// What the server wrote to its log (errors only: the benchmark starts it with `log_level: error`).
-    public var logText: String { (try? String(contentsOf: log, encoding: .utf8)) ?? "" }
 
     /// A graceful shutdown (SIGTERM), waited for at most `timeout`; then SIGKILL.
     public func stop(timeout: Duration = .seconds(20)) async {

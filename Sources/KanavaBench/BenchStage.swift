@@ -82,12 +82,6 @@ enum FileLimit {
             throw BenchError("\(sockets) sockets need more open files than this process may have (\(limit.rlim_cur); the hard limit is \(limit.rlim_max) and only root with CAP_SYS_RESOURCE may raise it)")
         }
     }
-
-    static var current: Int {
-        var limit = rlimit()
-        getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit)
-        return Int(limit.rlim_cur)
-    }
 }
 
 /// Records what arrives, from any thread.

@@ -78,9 +78,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Load scenarios of `kanava bench`: a `kanava serve` child process on loopback, driven by lean NIO WebSocket and HTTP clients.
+        .target(
+            name: "KanavaBench",
+            dependencies: [
+                "KanavaCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "kanava",
             dependencies: [
+                "KanavaBench",
                 "KanavaCore",
                 "KanavaServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -109,7 +123,7 @@ let package = Package(
         .testTarget(
             name: "KanavaServerTests",
             dependencies: [
-                "KanavaCore", "KanavaServer", "KanavaTestSupport",
+                "KanavaBench", "KanavaCore", "KanavaServer", "KanavaTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Yams", package: "Yams"),

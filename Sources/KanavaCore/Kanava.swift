@@ -4,8 +4,9 @@ import Logging
 /// One Kanava installation: its configuration, store, event bus and services, wired together.
 ///
 /// The HTTP server, the command line and the tests all start from here, so a service behaves the same
-/// whichever door a request came in by.
-public struct Kanava: Sendable {
+/// whichever door a request came in by. A class, though nothing in it ever changes: routes and every open socket's
+/// tasks hold it, and a reference is 8 bytes where a copy of all the services was kilobytes in each async frame.
+public final class Kanava: Sendable {
     public let config: KanavaConfig
     public let clock: any WallClock
     public let store: any KanavaStore
@@ -71,7 +72,9 @@ public struct Kanava: Sendable {
         self.logger = logger
         rateLimits = RateLimits(config.limits, clock: clock)
         bus = try await EventBus.make(log: store, logger: logger)
-        access = AccessPolicy(store: store)
+        let memberships = MembershipCache()
+        bus.addCache(memberships)
+        access = AccessPolicy(store: store, memberships: memberships)
         audit = AuditLog(store: store, clock: clock, logger: logger)
         let hasher = PasswordHasher(cost: config.auth.bcryptCost)
         let throttle = SignInThrottle(

@@ -40,22 +40,37 @@ public struct ChannelAccess: Sendable {
 /// non-member cannot even learn that a channel exists.
 public struct AccessPolicy: Sendable {
     let store: any AccountStore
+    /// Nil: every check reads the database. Given, it must be added to the installation's ``EventBus``.
+    let memberships: MembershipCache?
 
-    public init(store: any AccountStore) {
+    public init(store: any AccountStore, memberships: MembershipCache? = nil) {
         self.store = store
+        self.memberships = memberships
     }
 
     /// The principal's access to `account`, or `not_found`.
     public func channel(_ account: AccountID, for principal: Principal) async throws -> ChannelAccess {
-        guard let found = try await store.account(account) else { throw KanavaError.notFound("channel \(account)") }
         switch principal {
         case .system:
+            guard let found = try await store.account(account) else { throw KanavaError.notFound("channel \(account)") }
             return ChannelAccess(account: found, person: nil, role: nil, isAdmin: true)
         case .person(let person):
-            let membership = try await store.membership(of: person.id, in: account)
-            guard membership != nil || person.isAdmin else { throw KanavaError.notFound("channel \(account)") }
-            return ChannelAccess(account: found, person: person.id, role: membership?.role, isAdmin: person.isAdmin)
+            guard let found = try await membership(of: person.id, in: account), found.membership != nil || person.isAdmin else {
+                throw KanavaError.notFound("channel \(account)")
+            }
+            return ChannelAccess(account: found.account, person: person.id, role: found.membership?.role, isAdmin: person.isAdmin)
         }
+    }
+
+    /// The account and the person's membership in it, from the cache when there is one; nil when there is no such account.
+    private func membership(of person: PersonID, in account: AccountID) async throws -> MembershipCache.Entry? {
+        let store = store
+        let read = { () async throws -> MembershipCache.Entry? in
+            guard let found = try await store.account(account) else { return nil }
+            return MembershipCache.Entry(account: found, membership: try await store.membership(of: person, in: account))
+        }
+        guard let memberships else { return try await read() }
+        return try await memberships.entry(account, person, load: read)
     }
 
     /// As ``channel(_:for:)``, and the principal must be able to manage the channel.

@@ -38,6 +38,8 @@ public struct AuthenticatedSession: Sendable {
 
 public protocol SessionStore: Sendable {
     func createSession(_ session: Session) async throws
+    /// Stores many sessions in one transaction (the benchmark signs in thousands of people at once).
+    func createSessions(_ sessions: [Session]) async throws
     func session(tokenHash: String) async throws -> AuthenticatedSession?
     func touchSession(tokenHash: String, at time: Date) async throws
     func deleteSession(tokenHash: String) async throws

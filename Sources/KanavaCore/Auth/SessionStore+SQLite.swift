@@ -3,15 +3,20 @@ import GRDB
 
 extension SQLiteStore: SessionStore {
     public func createSession(_ s: Session) async throws {
-        try await write("createSession") { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO session (token_hash, person_id, csrf_token, created_at, expires_at, last_seen_at, address, user_agent)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """,
-                arguments: [s.tokenHash, s.person.rawValue, s.csrfToken, s.createdAt, s.expiresAt, s.lastSeenAt, s.address, s.userAgent]
-            )
+        try await write("createSession") { db in try Self.insert(s, db) }
+    }
+
+    public func createSessions(_ sessions: [Session]) async throws {
+        try await write("createSessions") { db in
+            for session in sessions { try Self.insert(session, db) }
         }
+    }
+
+    private static func insert(_ s: Session, _ db: Database) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO session (token_hash, person_id, csrf_token, created_at, expires_at, last_seen_at, address, user_agent)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [s.tokenHash, s.person.rawValue, s.csrfToken, s.createdAt, s.expiresAt, s.lastSeenAt, s.address, s.userAgent])
     }
 
     public func session(tokenHash: String) async throws -> AuthenticatedSession? {

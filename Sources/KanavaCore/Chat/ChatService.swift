@@ -79,13 +79,14 @@ public struct ChatService: Sendable {
             privateWith = root.privateWith
         }
         if let member = privateWith { try await checkConversation(member, access: access, writing: true) }
-        let mentions = privateWith == nil ? MentionFinder(members: try await store.members(of: account).map(\.person)).mentions(in: body) : []
+        let mentions = privateWith == nil ? try await mentions(in: body, of: account) : []
         let new = NewMessage(account: account, author: principal.person?.id, authorName: principal.person == nil ? principal.systemName : nil,
                              clientId: clientId, threadRoot: threadRoot, privateWith: privateWith, body: body, mentions: mentions,
                              bot: principal.person == nil ? draft.bot : nil)
-        let renderer = renderer
+        // Rendered once, before the transaction (whose writer others wait for), for the event and the reply alike.
+        let html = renderer.chatHTML(body)
         let committed = try await store.postMessage(new, at: clock.now()) { message in
-            [try EventDraft(channel: account, kind: .messagePosted, payload: Self.rendered(message, renderer),
+            [try EventDraft(channel: account, kind: .messagePosted, payload: Self.rendered(message, html: html, of: body),
                             visibleTo: message.privateWith == nil ? nil : [.accountDirector], subject: message.privateWith)]
         }
         bus.publish(committed.events)
@@ -93,7 +94,8 @@ public struct ChatService: Sendable {
         if posted.duplicate, posted.message.body != body || posted.message.threadRoot != threadRoot || posted.message.privateWith != privateWith {
             throw KanavaError(.conflict, "clientId '\(clientId ?? "")' was already used for another message")
         }
-        return SendResult(message: view(posted.message, access), seq: committed.events.first?.seq, duplicate: posted.duplicate)
+        return SendResult(message: view(Self.rendered(posted.message, html: html, of: body), access), seq: committed.events.first?.seq,
+                          duplicate: posted.duplicate)
     }
 
     /// Replaces the text of one's own message.
@@ -102,7 +104,7 @@ public struct ChatService: Sendable {
         let message = try await ownMessage(id, in: account, access: access, principal: principal)
         let body = try messageBody(text, field: "body")
         guard body != message.body else { return view(message, access) }
-        let mentions = message.privateWith == nil ? MentionFinder(members: try await store.members(of: account).map(\.person)).mentions(in: body) : []
+        let mentions = message.privateWith == nil ? try await mentions(in: body, of: account) : []
         let renderer = renderer
         let committed = try await store.editMessage(id, in: account, body: body, mentions: mentions, by: principal.person?.id, at: clock.now()) { message in
             [try EventDraft(channel: account, kind: .messageEdited, payload: Self.rendered(message, renderer),
@@ -180,6 +182,12 @@ public struct ChatService: Sendable {
         return access.canManage || member == access.person
     }
 
+    /// The channel's members mentioned in `body`; the member list is read only when there is an `@` to look at.
+    private func mentions(in body: String, of account: AccountID) async throws -> [PersonRef] {
+        guard body.contains("@") else { return [] }
+        return MentionFinder(members: try await store.members(of: account).map(\.person)).mentions(in: body)
+    }
+
     private func checkConversation(_ member: PersonID, access: ChannelAccess, writing: Bool) async throws {
         if member == access.person {
             guard !access.isDirector else { throw KanavaError.invalid("privateWith", "you direct this account; open a member's conversation instead") }
@@ -223,6 +231,13 @@ public struct ChatService: Sendable {
             shown.html = nil
             shown.mentions = []
         }
+        return shown
+    }
+
+    /// The message with `html` when its text is `body` (what `html` was rendered from).
+    static func rendered(_ message: Message, html: String, of body: String) -> Message {
+        var shown = message
+        if message.body == body { shown.html = html }
         return shown
     }
 

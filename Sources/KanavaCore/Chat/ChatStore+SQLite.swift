@@ -3,7 +3,7 @@ import GRDB
 
 extension SQLiteStore: ChatStore {
     public func postMessage(_ new: NewMessage, at time: Date, events: @escaping MessageEvents) async throws -> Committed<PostedMessage> {
-        try await write("postMessage") { db in
+        try await groupedWrite("postMessage") { db in
             if let clientId = new.clientId, let earlier = try Self.fetchMessage(db, clientId: clientId, author: new.author, bot: new.bot, in: new.account) {
                 return Committed(PostedMessage(message: earlier, duplicate: true), events: [])
             }

@@ -9,6 +9,13 @@ public protocol EventSink: AnyObject, Sendable {
     func receive(_ event: StreamEvent)
 }
 
+/// Remembers something that events change (who is a member of which channel), and forgets it when told.
+public protocol EventCache: AnyObject, Sendable {
+    /// Called for each committed event: when a service of this process publishes it, before `publish` returns, and
+    /// when the bus reads an event another process committed from the log.
+    func invalidate(for event: StreamEvent)
+}
+
 /// The in-process event bus: services publish committed events; sinks receive them in order.
 ///
 /// Services publish after their transaction commits, so two writers to one channel may publish out of
@@ -20,6 +27,7 @@ public final class EventBus: Service, Sendable {
     private let log: any EventLogStore
     private let logger: Logger
     private let sinks = Mutex<[any EventSink]>([])
+    private let caches = Mutex<[any EventCache]>([])
     private let stream: AsyncStream<Input>
     private let input: AsyncStream<Input>.Continuation
     /// The last seq of each channel when the bus was made: events up to there are history, not news.
@@ -52,9 +60,15 @@ public final class EventBus: Service, Sendable {
         sinks.withLock { $0.removeAll { $0 === sink } }
     }
 
+    public func addCache(_ cache: any EventCache) {
+        caches.withLock { $0.append(cache) }
+    }
+
     /// Hands committed events to the bus. Never blocks and never fails: the events are already durable.
+    /// Caches hear of them at once, so a service answers only after what it changed is forgotten.
     public func publish(_ events: [StreamEvent]) {
         guard !events.isEmpty else { return }
+        invalidateCaches(events)
         input.yield(.events(events))
     }
 
@@ -96,9 +110,19 @@ public final class EventBus: Service, Sendable {
         for sink in sinks.withLock({ $0 }) { sink.receive(event) }
     }
 
+    private func invalidateCaches(_ events: [StreamEvent]) {
+        let caches = caches.withLock { $0 }
+        for event in events {
+            for cache in caches { cache.invalidate(for: event) }
+        }
+    }
+
+    /// Events from the log: ones another process committed (or one of ours published late), so caches hear of them.
     private func fetchGap(in channel: AccountID, after: Int64, before: Int64) async -> [StreamEvent] {
         do {
-            return try await log.events(in: channel, after: after, limit: Int(before - after - 1))
+            let events = try await log.events(in: channel, after: after, limit: Int(before - after - 1))
+            invalidateCaches(events)
+            return events
         } catch {
             // Live delivery skips them; clients still get them when they resume from their last seq.
             logger.error("event bus could not read a gap from the log", metadata: ["channel": "\(channel)", "after": "\(after)", "error": "\(error)"])

@@ -10,6 +10,8 @@ import Metrics
 public final class SQLiteStore: Sendable {
     let pool: DatabasePool
     public let path: String
+    /// Chat messages arrive many at a time: they share transactions (see ``groupedWrite(_:_:)``).
+    private let messageGroups: GroupCommit
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws {
@@ -23,6 +25,7 @@ public final class SQLiteStore: Sendable {
             db.add(function: SearchQuery.wordPrefixFunction)
         }
         pool = try DatabasePool(path: path, configuration: configuration)
+        messageGroups = GroupCommit(pool: pool)
         try Migrations.migrator.migrate(pool)
     }
 
@@ -42,6 +45,12 @@ public final class SQLiteStore: Sendable {
 
     func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
         try await measure(operation) { try await self.pool.write(body) }
+    }
+
+    /// As ``write(_:_:)``, in one transaction with the other grouped writes of the moment: one disk sync for many
+    /// chat messages, each still answered only after its commit (``GroupCommit``).
+    func groupedWrite<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        try await measure(operation) { try await self.messageGroups.write(body) }
     }
 
     private func measure<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {

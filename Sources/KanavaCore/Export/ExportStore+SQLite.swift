@@ -42,9 +42,14 @@ private struct ArchiveReader {
         return id.flatMap { people[$0] }
     }
 
-    /// The rows of `sql` (whose first argument is the account), grouped by the integer column `key`.
+    /// The rows of `sql` (whose first argument is the account), grouped by the column `key`.
+    func grouped<Key: Hashable & DatabaseValueConvertible>(_ sql: String, by key: String, as _: Key.Type) throws -> [Key: [Row]] {
+        Dictionary(grouping: try Row.fetchAll(db, sql: sql, arguments: [account]), by: { $0[key] as Key })
+    }
+
+    /// As ``grouped(_:by:as:)``, by an integer column (a parent's id).
     func grouped(_ sql: String, by key: String) throws -> [Int64: [Row]] {
-        Dictionary(grouping: try Row.fetchAll(db, sql: sql, arguments: [account]), by: { $0[key] as Int64 })
+        try grouped(sql, by: key, as: Int64.self)
     }
 
     func members() throws -> [ArchivedMember] {
@@ -58,12 +63,10 @@ private struct ArchiveReader {
     }
 
     func sections() throws -> [ArchivedSection] {
-        let revisions = Dictionary(grouping: try Row.fetchAll(db, sql: """
-            SELECT * FROM section_revision WHERE account_id = ? ORDER BY key, revision
-            """, arguments: [account]), by: { $0["key"] as String })
-        let confirmations = Dictionary(grouping: try Row.fetchAll(db, sql: """
+        let revisions = try grouped("SELECT * FROM section_revision WHERE account_id = ? ORDER BY key, revision", by: "key", as: String.self)
+        let confirmations = try grouped("""
             SELECT * FROM must_read_confirmation WHERE account_id = ? ORDER BY key, confirmed_at, person_id
-            """, arguments: [account]), by: { $0["key"] as String })
+            """, by: "key", as: String.self)
         return try Row.fetchAll(db, sql: "SELECT * FROM section WHERE account_id = ? ORDER BY number, key", arguments: [account]).map { row in
             let key: String = row["key"]
             return ArchivedSection(

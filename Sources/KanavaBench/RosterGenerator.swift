@@ -74,11 +74,12 @@ struct RosterGenerator {
     }
 }
 
-/// A small, fast, seedable random number generator (same sequence on every machine).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
+/// A small, fast, seedable random number generator (same sequence on every machine): the benchmark's workloads and
+/// the tests' fuzzers are reproducible from their seed.
+public struct SplitMix64: RandomNumberGenerator {
+    private var state: UInt64
+    public init(seed: UInt64) { state = seed }
+    public mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9

@@ -47,6 +47,19 @@ import Yams
         }
     }
 
+    /// The installation the document's checks call on 10 March 2026: an admin, and account A10000 with its director
+    /// (johtaja@) and a supervisor (esimies@).
+    static func addPeopleAndAccount(_ server: TestServer) async throws {
+        let t = server.installation
+        server.clock.set(ISO8601DateFormatter().date(from: "2026-03-10T10:00:00Z")!)
+        try await t.person("admin@example.fi", "Pääkäyttäjä", global: .admin)
+        try await t.person("johtaja@example.fi", "Jaana Järvinen")
+        try await t.person("esimies@example.fi", "Ville Mäkinen")
+        try await t.account("A10000", "Östra kiinteistö Ab", start: "2019-05-03")
+        try await t.member("A10000", "johtaja@example.fi", .accountDirector)
+        try await t.member("A10000", "esimies@example.fi", .supervisor)
+    }
+
     /// `Tests/Support/openapi_check.py` with openapi-spec-validator (and its openapi-schema-validator and PyYAML).
     static func check(_ arguments: [String]) async throws -> (status: Int32, output: String) {
         let result = try await Python.script("openapi_check.py", arguments, needs: [
@@ -155,13 +168,7 @@ private final class Recorder: @unchecked Sendable {
 
     func exercise(_ server: TestServer) async throws {
         let t = server.installation
-        server.clock.set(ISO8601DateFormatter().date(from: "2026-03-10T10:00:00Z")!)
-        try await t.person("admin@example.fi", "Pääkäyttäjä", global: .admin)
-        try await t.person("johtaja@example.fi", "Jaana Järvinen")
-        try await t.person("esimies@example.fi", "Ville Mäkinen")
-        try await t.account("A10000", "Östra kiinteistö Ab", start: "2019-05-03")
-        try await t.member("A10000", "johtaja@example.fi", .accountDirector)
-        try await t.member("A10000", "esimies@example.fi", .supervisor)
+        try await OpenAPITests.addPeopleAndAccount(server)
         let anonymous = server.session()
         let admin = try await server.signedIn("admin@example.fi")
         let member = try await server.signedIn("esimies@example.fi")

@@ -87,14 +87,7 @@ import Testing
     /// An admin, a director and a supervisor of account A10000, which has a section page, a memo, an annual-clock
     /// event, a planner, chat, a notice, feedback and a quality card. Returns the director's and the admin's sessions.
     static func seed(_ server: TestServer) async throws -> (director: HTTPSession, admin: HTTPSession) {
-        let t = server.installation
-        server.clock.set(ISO8601DateFormatter().date(from: "2026-03-10T10:00:00Z")!)
-        try await t.person("admin@example.fi", "Pääkäyttäjä", global: .admin)
-        try await t.person("johtaja@example.fi", "Jaana Järvinen")
-        try await t.person("esimies@example.fi", "Ville Mäkinen")
-        try await t.account("A10000", "Östra kiinteistö Ab", start: "2019-05-03")
-        try await t.member("A10000", "johtaja@example.fi", .accountDirector)
-        try await t.member("A10000", "esimies@example.fi", .supervisor)
+        try await OpenAPITests.addPeopleAndAccount(server)
         let admin = try await server.signedIn("admin@example.fi")
         let director = try await server.signedIn("johtaja@example.fi")
         let member = try await server.signedIn("esimies@example.fi")

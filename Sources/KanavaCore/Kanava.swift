@@ -47,18 +47,32 @@ public final class Kanava: Sendable {
     /// Sends the mail outbox through SMTP (a service of `kanava serve`); nil when `smtp.host` is empty.
     public let mailDelivery: MailDelivery?
     public let logger: Logger
+    /// This process among the nodes that share a database: who holds a scheduled job's lease (`host:pid:random`).
+    public let node: String
     /// Rate limits of message posting, uploads, webhook and bot posts (`limits.*`); checked by the server.
     public let rateLimits: RateLimits
 
-    /// Opens the installation's SQLite database under `config.dataDir` (created if needed; backed up first when this
-    /// version has migrations to run on it) and wires the services.
+    /// Opens the installation's database and wires the services: PostgreSQL when `database.url` names one (waiting for
+    /// it with back-off, up to `database.connect_timeout_seconds`), else the SQLite file under `config.dataDir` (created
+    /// if needed; backed up first when this version has migrations to run on it).
     public static func open(config: KanavaConfig, clock: any WallClock = SystemClock(), logger: Logger) async throws -> Kanava {
         try FileManager.default.createDirectory(atPath: config.dataDir, withIntermediateDirectories: true)
-        if let backup = try UpgradeBackup.ifNeeded(dataDir: URL(fileURLWithPath: config.dataDir), now: clock.now()) {
-            logger.notice("backed up the installation before migrating its database", metadata: ["backup": "\(backup.path)"])
+        let store: any KanavaStore
+        if config.database.isPostgres {
+            store = try await PostgresStore.open(url: try PostgresURL(config.database.url), maxConnections: config.database.maxConnections,
+                                                 connectTimeout: .seconds(config.database.connectTimeoutSeconds), logger: logger)
+        } else {
+            if let backup = try UpgradeBackup.ifNeeded(dataDir: URL(fileURLWithPath: config.dataDir), now: clock.now()) {
+                logger.notice("backed up the installation before migrating its database", metadata: ["backup": "\(backup.path)"])
+            }
+            store = try SQLiteStore(path: databasePath(config))
         }
-        let store = try SQLiteStore(path: databasePath(config))
-        return try await Kanava(config: config, store: store, clock: clock, logger: logger)
+        do {
+            return try await Kanava(config: config, store: store, clock: clock, logger: logger)
+        } catch {
+            await store.close()
+            throw error
+        }
     }
 
     public static func databasePath(_ config: KanavaConfig) -> String {
@@ -70,6 +84,7 @@ public final class Kanava: Sendable {
         self.clock = clock
         self.store = store
         self.logger = logger
+        node = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier):\(UUID().uuidString.prefix(8))"
         rateLimits = RateLimits(config.limits, clock: clock)
         bus = try await EventBus.make(log: store, logger: logger)
         let memberships = MembershipCache()
@@ -125,7 +140,7 @@ public final class Kanava: Sendable {
         bots = BotService(store: store, access: access, chat: chat, annualClock: annualClock, clock: clock, logger: logger, audit: audit)
         webhooks = WebhookService(store: store, access: access, chat: chat, clock: clock, logger: logger, audit: audit)
         calendarFeeds = CalendarFeedService(store: store, clock: clock, logger: logger)
-        clockReminders = ClockReminders(store: store, chat: chat, clock: clock, checkSeconds: config.clock.checkSeconds, logger: logger)
+        clockReminders = ClockReminders(store: store, chat: chat, clock: clock, logger: logger)
         memos = MemoService(store: store, access: access, sections: store, bus: bus, clock: clock, maxNameChars: config.limits.maxNameChars, logger: logger)
         planner = PlannerService(store: store, access: access, bus: bus, clock: clock,
                                  templates: try PlannerTemplate.loadAll(directory: config.templates.planner), logger: logger)

@@ -77,17 +77,25 @@ public enum KanavaServer {
         if config.server.tls.enabled {
             server = try .tls(server, tlsConfiguration: tlsConfiguration(config.server.tls))
         }
+        func job(_ name: String, every seconds: Double, startAtOnce: Bool, _ round: @escaping @Sendable () async throws -> Void) -> PeriodicJob {
+            let interval = Duration.milliseconds(Int64(seconds * 1000))
+            return PeriodicJob(schedule: ExclusiveSchedule(leases: kanava.store, job: name, holder: kanava.node, interval: interval, logger: kanava.logger),
+                               interval: interval, startAtOnce: startAtOnce, logger: kanava.logger, round: round)
+        }
         var services: [any Service] = [
             kanava.bus,
             EventLogFollower(log: kanava.store, bus: kanava.bus, logger: kanava.logger),
             SessionSweeper(auth: kanava.auth, logger: kanava.logger),
-            kanava.noticeFollowUp,
-            kanava.clockReminders,
+            job("notice-follow-up", every: config.notices.checkSeconds, startAtOnce: false) { _ = try await kanava.noticeFollowUp.round() },
+            job("clock-reminders", every: config.clock.checkSeconds, startAtOnce: false) { _ = try await kanava.clockReminders.round() },
         ]
-        if let mail = kanava.mailDelivery { services.append(mail) }
+        if let mail = kanava.mailDelivery {
+            services.append(job("mail", every: 2, startAtOnce: true) { _ = try await mail.deliverDue() })
+        }
         if !config.roster.path.isEmpty {
-            services.append(RosterWatcher(path: config.roster.path, roster: kanava.roster, store: kanava.store,
-                                          interval: .seconds(config.roster.pollSeconds), logger: kanava.logger))
+            kanava.logger.info("watching the roster file", metadata: ["path": "\(config.roster.path)"])
+            let watcher = RosterWatcher(path: config.roster.path, roster: kanava.roster, store: kanava.store, logger: kanava.logger)
+            services.append(job("roster-watch", every: Double(config.roster.pollSeconds), startAtOnce: true) { _ = try await watcher.poll() })
         }
         return Application(
             router: router,

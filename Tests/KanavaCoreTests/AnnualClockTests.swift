@@ -102,8 +102,8 @@ func helsinkiDay(_ day: String) -> Date {
         #expect(throws: ConfigError.self) { try ClockTemplate.load(path: "/nonexistent/annual-clock.yaml") }
     }
 
-    @Test func aNewAccountGetsItsAnnualClockInTheSameTransactionAndApplyingAgainAddsOnlyWhatIsMissing() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func aNewAccountGetsItsAnnualClockInTheSameTransactionAndApplyingAgainAddsOnlyWhatIsMissing(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             t.clock.set(helsinkiDay("2026-03-10"))
             try await t.account("A1", "Östra kiinteistö Ab", start: "2019-05-03")
             let events = try await t.store.clockEvents(in: AccountID(rawValue: "A1"))
@@ -120,8 +120,8 @@ func helsinkiDay(_ day: String) -> Date {
         }
     }
 
-    @Test func aRosterAccountGetsItsClockAndItsAnniversaryOnceItHasAStartDate() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func aRosterAccountGetsItsClockAndItsAnniversaryOnceItHasAStartDate(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             t.clock.set(helsinkiDay("2026-03-10"))
             let roster = "account_id;account_name;person_email;person_name;role\r\nA7;Zeta Oy;jaana@yritys.example;Jaana Järvinen;account_director\r\n"
             let outcome = try await t.kanava.roster.sync(data: Data(roster.utf8), source: "test.csv", by: TestInstallation.system, dryRun: false, force: false)
@@ -145,8 +145,8 @@ func helsinkiDay(_ day: String) -> Date {
 }
 
 @Suite struct ClockFiguresTests {
-    @Test func doneAgainstPlannedPerMonthAndYearToDate() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func doneAgainstPlannedPerMonthAndYearToDate(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             t.clock.set(helsinkiDay("2026-01-01"))
             try await t.account("A1", "Östra kiinteistö Ab")
             try await t.person("esimies@example.fi", "Esimies")

@@ -12,8 +12,8 @@ struct AuditTests {
         A1;Wärtsi kirjasto;Wärtsi 1;Tampere;esimies@example.fi;Esimies;supervisor
         """
 
-    @Test func signInsPermissionsRosterNoticesContentAndIntegrationsAreRecordedWithWhoWhatAndWhere() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func signInsPermissionsRosterNoticesContentAndIntegrationsAreRecordedWithWhoWhatAndWhere(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let admin = Principal.person(try await t.person("admin@example.fi", "Admin", global: .admin))
             let a1 = try AccountID.parse("A1")
             try await AuditContext.$address.withValue("203.0.113.7") {
@@ -55,8 +55,8 @@ struct AuditTests {
         }
     }
 
-    @Test func onlyAdminsReadTheLogAndNothingInTheApplicationCanChangeIt() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func onlyAdminsReadTheLogAndNothingInTheApplicationCanChangeIt(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let admin = Principal.person(try await t.person("admin@example.fi", "Admin", global: .admin))
             let board = Principal.person(try await t.person("hallitus@example.fi", "Hallitus", global: .board))
             _ = try await t.kanava.people.setGlobalRole(email: "hallitus@example.fi", role: .board, by: admin)

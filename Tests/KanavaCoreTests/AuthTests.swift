@@ -4,8 +4,8 @@ import KanavaTestSupport
 import Testing
 
 @Suite struct AuthTests {
-    @Test func signInCreatesASessionThatAuthenticatesUntilSignOut() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func signInCreatesASessionThatAuthenticatesUntilSignOut(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let person = try await t.person("Esimies@Example.fi")
             let signedIn = try await t.kanava.auth.signIn(email: "esimies@example.fi", password: TestInstallation.password, address: "127.0.0.1", userAgent: "test")
             #expect(signedIn.person.id == person.id)
@@ -17,8 +17,8 @@ import Testing
         }
     }
 
-    @Test func wrongPasswordUnknownPersonAndNoPasswordAllGiveTheSameAnswer() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func wrongPasswordUnknownPersonAndNoPasswordAllGiveTheSameAnswer(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             try await t.person("a@example.fi")
             _ = try await t.kanava.people.add(email: "nopassword@example.fi", name: "No Password", by: TestInstallation.system)
             for (email, password) in [("a@example.fi", "wrong password!"), ("nobody@example.fi", TestInstallation.password), ("nopassword@example.fi", "")] {
@@ -32,8 +32,8 @@ import Testing
         }
     }
 
-    @Test func sessionsExpireAfterTheirLifetimeAndWhenIdle() async throws {
-        try await withInstallation(configure: { $0.session.lifetimeHours = 10; $0.session.idleTimeoutHours = 2 }) { t in
+    @Test(arguments: Backend.all) func sessionsExpireAfterTheirLifetimeAndWhenIdle(_ backend: Backend) async throws {
+        try await withInstallation(backend, configure: { $0.session.lifetimeHours = 10; $0.session.idleTimeoutHours = 2 }) { t in
             try await t.person("a@example.fi")
             let auth = t.kanava.auth
             let first = try await auth.signIn(email: "a@example.fi", password: TestInstallation.password, address: nil, userAgent: nil)
@@ -51,8 +51,8 @@ import Testing
         }
     }
 
-    @Test func failedSignInsAreBoundedPerEmailAndPerAddress() async throws {
-        try await withInstallation(configure: { $0.auth.maxFailuresPerEmail = 3; $0.auth.maxFailuresPerAddress = 5; $0.auth.failureWindowMinutes = 10 }) { t in
+    @Test(arguments: Backend.all) func failedSignInsAreBoundedPerEmailAndPerAddress(_ backend: Backend) async throws {
+        try await withInstallation(backend, configure: { $0.auth.maxFailuresPerEmail = 3; $0.auth.maxFailuresPerAddress = 5; $0.auth.failureWindowMinutes = 10 }) { t in
             try await t.person("a@example.fi")
             let auth = t.kanava.auth
             for _ in 0..<3 {
@@ -78,8 +78,8 @@ import Testing
         }
     }
 
-    @Test func settingAPasswordEndsSessionsAndWeakPasswordsAreRefused() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func settingAPasswordEndsSessionsAndWeakPasswordsAreRefused(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             try await t.person("a@example.fi")
             let signedIn = try await t.kanava.auth.signIn(email: "a@example.fi", password: TestInstallation.password, address: nil, userAgent: nil)
             await #expect(throws: KanavaError.invalid("password", "must be at least 10 characters")) {
@@ -91,8 +91,8 @@ import Testing
         }
     }
 
-    @Test func malformedTokensNeverReachTheDatabase() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func malformedTokensNeverReachTheDatabase(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             for token in ["", "x", String(repeating: "a", count: 5000), "../../etc/passwd", String(repeating: "é", count: 43)] {
                 let session = try await t.kanava.auth.authenticate(token: token)
                 #expect(session == nil)
@@ -102,8 +102,8 @@ import Testing
 }
 
 @Suite struct AccessAndAccountTests {
-    @Test func onlyMembersAndAdminsSeeAChannelAndOthersGetNotFound() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func onlyMembersAndAdminsSeeAChannelAndOthersGetNotFound(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let member = try await t.person("member@example.fi")
             let outsider = try await t.person("outsider@example.fi")
             let admin = try await t.person("admin@example.fi", global: .admin)
@@ -132,8 +132,8 @@ import Testing
         #expect(ChannelAccess(account: account, person: nil, role: .supervisor, isAdmin: false).canSee(restrictedTo: nil))
     }
 
-    @Test func accountListIsInFinnishOrderAndShowsRoleDirectorAndCounts() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func accountListIsInFinnishOrderAndShowsRoleDirectorAndCounts(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let person = try await t.person("esimies@example.fi")
             try await t.person("johtaja@example.fi", "Jaana Järvinen")
             for (id, name) in [("A1", "Östra kiinteistö Ab"), ("A2", "Zeta Oy"), ("A3", "Äänekosken terveyskeskus"), ("A4", "Åbo Akademi"), ("A5", "Aalto Oy"), ("A6", "Not mine")] {
@@ -151,8 +151,8 @@ import Testing
         }
     }
 
-    @Test func badInputIsRefusedWithTheFieldNamed() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func badInputIsRefusedWithTheFieldNamed(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let accounts = t.kanava.accounts
             await #expect(throws: KanavaError.invalid("account id", "must be 1–64 letters, digits, '-', '_' or '.'")) {
                 try await accounts.create(id: "../etc", name: "x", startDate: nil, by: TestInstallation.system)

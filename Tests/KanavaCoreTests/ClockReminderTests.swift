@@ -159,7 +159,7 @@ final class CapturedLog: Sendable {
     @Test func afterDowntimeMissedRemindersOfComingEventsArePostedAndThoseOfPastEventsSkippedAndLogged() async throws {
         try await withClock { t in
             let log = CapturedLog()
-            let bot = ClockReminders(store: t.store, chat: t.kanava.chat, clock: t.clock, checkSeconds: 60, logger: log.logger)
+            let bot = ClockReminders(store: t.store, chat: t.kanava.chat, clock: t.clock, logger: log.logger)
             let coming = try await event(t, "Ohjausryhmä", start: "2026-03-20", lead: 7)
             let passed = try await event(t, "Raportti", start: "2026-03-12", lead: 1)
             try await event(t, "Auditointi", start: "2026-03-13", lead: 2)

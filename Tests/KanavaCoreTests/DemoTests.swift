@@ -3,8 +3,8 @@ import KanavaTestSupport
 import Testing
 
 @Suite struct DemoTests {
-    @Test func theDemoSeedsAnEmptyInstallationOnceWithWorkingSignIns() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func theDemoSeedsAnEmptyInstallationOnceWithWorkingSignIns(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let credentials = try await DemoSeeder(kanava: t.kanava).seedIfEmpty()
             #expect(credentials.map(\.role).sorted() == ["account_director", "admin", "board", "regional_director", "sales", "supervisor", "supervisor"])
             #expect(Set(credentials.map(\.password)).count == credentials.count)

@@ -169,8 +169,8 @@ func kanavaError(_ body: () async throws -> Void) async -> KanavaError? {
 }
 
 @Suite struct DocumentTests {
-    @Test func newVersionsKeepTheOlderOnesDownloadableAndIdenticalContentIsStoredOnce() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func newVersionsKeepTheOlderOnesDownloadableAndIdenticalContentIsStoredOnce(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let w = try await DocumentWorld.make(t)
             let first = try await w.upload("Palvelusopimus.pdf", DocumentFixture.pdf)
             let id = first.document.id
@@ -198,8 +198,8 @@ func kanavaError(_ body: () async throws -> Void) async -> KanavaError? {
         }
     }
 
-    @Test func contractStatusFollowsTheDatesAndPuttingOneInForceSupersedesTheOthers() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func contractStatusFollowsTheDatesAndPuttingOneInForceSupersedesTheOthers(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let w = try await DocumentWorld.make(t)
             let old = try await w.upload("Sopimus 2024.pdf", DocumentFixture.pdf,
                                          DocumentInput(kind: "contract", status: "in_force", validFrom: w.day(-400), validUntil: w.day(30)))
@@ -238,8 +238,8 @@ func kanavaError(_ body: () async throws -> Void) async -> KanavaError? {
         }
     }
 
-    @Test func contractMetadataIsChecked() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func contractMetadataIsChecked(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let w = try await DocumentWorld.make(t)
             await expectKanavaError(.invalidInput, "validFrom") { _ = try await w.upload("a.pdf", DocumentFixture.pdf, DocumentInput(kind: "contract")) }
             await expectKanavaError(.invalidInput, "validUntil: must not be before validFrom") {
@@ -268,8 +268,8 @@ func kanavaError(_ body: () async throws -> Void) async -> KanavaError? {
         }
     }
 
-    @Test func aSectionListsContractsInForceThenDraftsThenOldOnesThenTheRestByFinnishTitle() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func aSectionListsContractsInForceThenDraftsThenOldOnesThenTheRestByFinnishTitle(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let w = try await DocumentWorld.make(t)
             var pdfs = (0..<20).map { Data("%PDF-1.4\n\($0)\n%%EOF".utf8) }.makeIterator()
             func pin(_ title: String, _ input: DocumentInput = DocumentInput()) async throws {
@@ -293,8 +293,8 @@ func kanavaError(_ body: () async throws -> Void) async -> KanavaError? {
         }
     }
 
-    @Test func anUploadOverTheLimitIsRefusedAndNothingIsStored() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func anUploadOverTheLimitIsRefusedAndNothingIsStored(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let w = try await DocumentWorld.make(t, maxUploadBytes: 4096)
             let big = Data("%PDF-1.4\n".utf8) + Data(repeating: 0x41, count: 5000)
             let head = try await w.head()
@@ -321,8 +321,8 @@ func kanavaError(_ body: () async throws -> Void) async -> KanavaError? {
         }
     }
 
-    @Test func theNameTheTypeAndTheBytesMustAgree() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func theNameTheTypeAndTheBytesMustAgree(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let w = try await DocumentWorld.make(t)
             await expectKanavaError(.invalidInput, "the name says a PDF document (.pdf) but the content is a PNG image") {
                 _ = try await w.upload("sopimus.pdf", DocumentFixture.png, type: "application/pdf")
@@ -353,8 +353,8 @@ func kanavaError(_ body: () async throws -> Void) async -> KanavaError? {
         }
     }
 
-    @Test func pathTricksAndControlCharactersInNamesAreNeutralised() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func pathTricksAndControlCharactersInNamesAreNeutralised(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let w = try await DocumentWorld.make(t)
             let cases: [(String, String)] = [
                 ("../../etc/passwd.txt", "passwd.txt"),
@@ -388,8 +388,8 @@ func kanavaError(_ body: () async throws -> Void) async -> KanavaError? {
         }
     }
 
-    @Test func whoMayNotSeeARestrictedSectionGetsNotFoundExactlyAsForNothing() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func whoMayNotSeeARestrictedSectionGetsNotFoundExactlyAsForNothing(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let w = try await DocumentWorld.make(t)
             let billing = try await w.upload("Laskutus 2025.pdf", DocumentFixture.pdf, section: "billing").document
             let missing = DocumentID(9999)
@@ -425,8 +425,8 @@ func kanavaError(_ body: () async throws -> Void) async -> KanavaError? {
         }
     }
 
-    @Test func everyReadChecksTheHashAndADamagedFileIsAnErrorNotBytes() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func everyReadChecksTheHashAndADamagedFileIsAnErrorNotBytes(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let w = try await DocumentWorld.make(t)
             let document = try await w.upload("Sopimus.pdf", DocumentFixture.pdf).document
             let file = try #require(document.latest.file)
@@ -450,8 +450,8 @@ func kanavaError(_ body: () async throws -> Void) async -> KanavaError? {
         }
     }
 
-    @Test func linksAcceptOnlyHTTPAndHTTPS() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func linksAcceptOnlyHTTPAndHTTPS(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let w = try await DocumentWorld.make(t)
             let refused: [(String, String)] = [
                 ("javascript:alert(1)", "only http:// and https://"),
@@ -494,8 +494,8 @@ func kanavaError(_ body: () async throws -> Void) async -> KanavaError? {
         }
     }
 
-    @Test func unpinningKeepsTheDataButHidesTheDocument() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func unpinningKeepsTheDataButHidesTheDocument(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let w = try await DocumentWorld.make(t)
             let document = try await w.upload("Poistuva.pdf", DocumentFixture.pdf).document
             try await w.documents.remove(w.account, document: document.id, by: w.director)
@@ -518,8 +518,8 @@ func kanavaError(_ body: () async throws -> Void) async -> KanavaError? {
         }
     }
 
-    @Test func everyChangeAppendsAnEventVisibleToTheSectionsRoles() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func everyChangeAppendsAnEventVisibleToTheSectionsRoles(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let w = try await DocumentWorld.make(t)
             let start = try await w.head()
             let open = try await w.upload("Yleinen.pdf", DocumentFixture.pdf).document

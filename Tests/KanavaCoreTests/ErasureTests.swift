@@ -49,8 +49,8 @@ struct ErasureTests {
         }
     }
 
-    @Test func noTraceOfTheEmailOrNameIsLeftAndTheRecordsStay() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func noTraceOfTheEmailOrNameIsLeftAndTheRecordsStay(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let world = try await PrivacyWorld.make(t)
             try await Self.more(t, world)
             let path = Kanava.databasePath(t.kanava.config)
@@ -114,8 +114,8 @@ struct ErasureTests {
         }
     }
 
-    @Test func badInputAndNonAdminsChangeNothing() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func badInputAndNonAdminsChangeNothing(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let world = try await PrivacyWorld.make(t)
             await #expect(throws: KanavaError.invalid("email", "'not an address' is not an e-mail address")) {
                 _ = try await t.kanava.erasure.erase(email: "not an address", dryRun: false, by: .system("cli"))

@@ -21,8 +21,8 @@ final class RecordingSink: EventSink {
 }
 
 @Suite struct EventBusTests {
-    @Test func servicesPublishWhatTheyCommit() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func servicesPublishWhatTheyCommit(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let sink = RecordingSink()
             t.kanava.bus.addSink(sink)
             try await t.account("A1", "Yksi")
@@ -32,8 +32,8 @@ final class RecordingSink: EventSink {
         }
     }
 
-    @Test func outOfOrderPublishesAreDeliveredInOrderAndGapsAreReadFromTheLog() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func outOfOrderPublishesAreDeliveredInOrderAndGapsAreReadFromTheLog(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             try await t.person("a@example.fi")
             try await t.person("b@example.fi")
             try await t.person("c@example.fi")

@@ -50,8 +50,8 @@ import Testing
 
     static func instant(_ text: String) -> Date { ISO8601DateFormatter().date(from: text)! }
 
-    @Test func anAnonymousItemShowsItsAuthorOnlyToTheAuthorTheDirectorAndAdmins() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func anAnonymousItemShowsItsAuthorOnlyToTheAuthorTheDirectorAndAdmins(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let w = try await World.make(t)
             let start = try await t.store.head(of: w.account)
             let posted = try await w.post("  Siivousvaunut ovat huonossa kunnossa.\r\nUusia tarvitaan.  ", anonymous: true)
@@ -89,8 +89,8 @@ import Testing
         }
     }
 
-    @Test func theDirectorAnswersAndEachAnswerKeepsTheStatusHistory() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func theDirectorAnswersAndEachAnswerKeepsTheStatusHistory(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let w = try await World.make(t)
             let item = try await w.post("Työvaatteita ei ole tarpeeksi", anonymous: true)
             let start = try await t.store.head(of: w.account)
@@ -134,8 +134,8 @@ import Testing
         }
     }
 
-    @Test func countsAtAnInstantFollowTheStatusAnswersHadSetByThen() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func countsAtAnInstantFollowTheStatusAnswersHadSetByThen(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let w = try await World.make(t)
             t.clock.set(Self.instant("2026-03-01T10:00:00Z"))
             let a = try await w.post("Ensimmäinen")
@@ -167,8 +167,8 @@ import Testing
         }
     }
 
-    @Test func theAuthorEditsAndWithdrawsTheirOwnNewItemOnly() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func theAuthorEditsAndWithdrawsTheirOwnNewItemOnly(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let w = try await World.make(t)
             let item = try await w.post("Kahvinkeitin on rikki", anonymous: true)
             let start = try await t.store.head(of: w.account)
@@ -202,8 +202,8 @@ import Testing
         }
     }
 
-    @Test func badInputAndLimitsAreRefusedAndChangeNothing() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func badInputAndLimitsAreRefusedAndChangeNothing(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let w = try await World.make(t)
             let head = try await t.store.head(of: w.account)
             await expectKanavaError(.invalidInput, "kind: is required") { _ = try await w.feedback.post(w.account, FeedbackInput(body: "x"), by: w.author) }
@@ -228,8 +228,8 @@ import Testing
         }
     }
 
-    @Test func aPersonLeavesAtMostTwentyItemsAChannelInADay() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func aPersonLeavesAtMostTwentyItemsAChannelInADay(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let w = try await World.make(t)
             for index in 1...19 {
                 try await w.post("Palaute \(index)")
@@ -251,8 +251,8 @@ import Testing
         }
     }
 
-    @Test func pagesAreNewestFirstFilteredByStatusAndBounded() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func pagesAreNewestFirstFilteredByStatusAndBounded(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let w = try await World.make(t)
             var ids: [FeedbackID] = []
             for index in 1...7 { ids.append(try await w.post("Palaute \(index)", by: index.isMultiple(of: 2) ? w.colleague : w.author).id) }
@@ -271,8 +271,8 @@ import Testing
         }
     }
 
-    @Test func aRestrictedFeedbackSectionHidesTheBoxFromOtherRoles() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func aRestrictedFeedbackSectionHidesTheBoxFromOtherRoles(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let w = try await World.make(t)
             struct Restricted: SectionDirectory {
                 func section(_ key: String, in account: AccountID) async throws -> SectionInfo? {

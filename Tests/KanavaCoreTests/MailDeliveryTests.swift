@@ -25,8 +25,8 @@ import Testing
         OutgoingMail(recipient: to, recipientName: nil, subject: "Aihe", text: "Teksti", html: nil, purpose: "test")
     }
 
-    @Test func transientFailuresAreRetriedWithBackOffAndPermanentOnesGivenUp() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func transientFailuresAreRetriedWithBackOffAndPermanentOnesGivenUp(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             // Mails enter the outbox with a follow-up record, as the notice follow-up writes them.
             let director = try await t.person("j@example.fi")
             try await t.account("A1", "Tili")

@@ -115,8 +115,8 @@ import Testing
         (channel?.members ?? []).map { [$0.person.name, "\($0.messages)", "\($0.acknowledgements)", "\($0.feedback)", "\($0.total)"] }
     }
 
-    @Test func countsMatchTheFixtureYearByYearInHelsinkiTime() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func countsMatchTheFixtureYearByYearInHelsinkiTime(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let f = try await Self.fixture(t)
             let year2025 = try await t.kanava.feedback.activity(year: 2025, for: f.director)
             #expect(year2025.year == 2025)
@@ -136,8 +136,8 @@ import Testing
         }
     }
 
-    @Test func directorsSeeTheirChannelsAdminsAllOthersNothing() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func directorsSeeTheirChannelsAdminsAllOthersNothing(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let f = try await Self.fixture(t)
             let other = try await t.kanava.feedback.activity(year: 2025, for: f.otherDirector)
             #expect(other.channels.map(\.account.id) == [f.b2])

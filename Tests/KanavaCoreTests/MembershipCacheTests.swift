@@ -18,8 +18,8 @@ import Testing
         return person
     }
 
-    @Test func aRemovedMemberIsDeniedAtOnce() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func aRemovedMemberIsDeniedAtOnce(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let person = try await setUp(t)
             try await t.kanava.accounts.removeMember(Self.account, person: person.id, by: TestInstallation.system)
             await #expect(throws: KanavaError.self) {
@@ -28,8 +28,8 @@ import Testing
         }
     }
 
-    @Test func aNewMemberAndARoleChangeAreSeenAtOnce() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func aNewMemberAndARoleChangeAreSeenAtOnce(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let person = try await setUp(t)
             try await t.kanava.accounts.changeRole(Self.account, person: person.id, role: "account_director", by: TestInstallation.system)
             #expect(try await t.kanava.access.channel(Self.account, for: .person(person)).role == .accountDirector)
@@ -42,8 +42,8 @@ import Testing
         }
     }
 
-    @Test func aRosterSyncThatDropsAMemberEndsTheirAccess() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func aRosterSyncThatDropsAMemberEndsTheirAccess(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let header = "account_id;account_name;site;city;person_email;person_name;role\r\n"
             let both = header + "A1;Yksi Oy;;;esimies@example.fi;Eeva Esimies;supervisor\r\nA1;Yksi Oy;;;toinen@example.fi;Toni Toinen;supervisor\r\n"
             #expect(try await t.kanava.roster.sync(data: Data(both.utf8), source: "test", by: TestInstallation.system).status == .applied)
@@ -59,8 +59,8 @@ import Testing
 
     /// A `kanava` command in another process removes the member: this process learns of it from the event log (the
     /// server's ``EventLogFollower`` tells the bus of the new head; here the test does).
-    @Test func aRemovalByAnotherProcessEndsAccessOnceTheBusReadsIt() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func aRemovalByAnotherProcessEndsAccessOnceTheBusReadsIt(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let person = try await setUp(t)
             var logger = Logger(label: "other-process")
             logger.logLevel = .error

@@ -35,8 +35,8 @@ import Testing
         }
     }
 
-    @Test func writeReadEditDeleteNewestMeetingFirst() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func writeReadEditDeleteNewestMeetingFirst(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let w = try await World.make(t)
             let steering = try await w.write("Ohjausryhmä 1/2025", "2025-02-12", body: "# Päätökset\n\n- Laatukierrokset jatkuvat\r\n- Synttärit 3.5.",
                                              participants: ["Ville Mäkinen", "Eino Mäkinen"])
@@ -76,8 +76,8 @@ import Testing
         }
     }
 
-    @Test func onlyThoseWhoMayEditTheMemosSectionWriteAndOnlyThoseWhoMaySeeItRead() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func onlyThoseWhoMayEditTheMemosSectionWriteAndOnlyThoseWhoMaySeeItRead(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let w = try await World.make(t)
             let memo = try await w.write("Ohjausryhmä", "2025-02-12")
             await expectKanavaError(.forbidden) { _ = try await w.write("Esimiehen muistio", "2025-02-13", by: w.supervisor) }
@@ -97,8 +97,8 @@ import Testing
         }
     }
 
-    @Test func aRestrictedMemosSectionHidesMemosFromOtherRoles() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func aRestrictedMemosSectionHidesMemosFromOtherRoles(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             var sections = DocumentTestSections()
             sections.sections = [SectionInfo(key: "memos", number: 8, title: "Muistiot", restrictedTo: [.accountDirector, .regionalDirector], editableBy: [.accountDirector])]
             let w = try await World.make(t, sections: sections)
@@ -112,8 +112,8 @@ import Testing
         }
     }
 
-    @Test func inputIsChecked() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func inputIsChecked(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let w = try await World.make(t)
             let head = try await t.store.head(of: w.account)
             await expectKanavaError(.invalidInput, "title: is required") { _ = try await w.memos.create(w.account, MemoInput(meetingDate: "2025-01-01"), by: w.director) }
@@ -130,8 +130,8 @@ import Testing
         }
     }
 
-    @Test func everyChangeAppendsAnEventWithoutTheBody() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func everyChangeAppendsAnEventWithoutTheBody(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let w = try await World.make(t)
             let start = try await t.store.head(of: w.account)
             let memo = try await w.write("Ohjausryhmä", "2025-02-12", body: "Salainen sisältö")

@@ -51,8 +51,8 @@ private func date(_ text: String) -> LocalDate { LocalDate(text)! }
         try await t.store.events(in: account, after: head, limit: 1000).map(\.kind)
     }
 
-    @Test func bucketsAndTasksAreCreatedChangedAndDeletedWithAnEventEach() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func bucketsAndTasksAreCreatedChangedAndDeletedWithAnEventEach(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let p = try await setUp(t)
             let planner = t.kanava.planner
             let director = Principal.person(p.director)
@@ -145,8 +145,8 @@ private func date(_ text: String) -> LocalDate { LocalDate(text)! }
         }
     }
 
-    @Test func movesRenumberBothBucketsInOneStepAndAnotherChannelsBucketIsNotFound() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func movesRenumberBothBucketsInOneStepAndAnotherChannelsBucketIsNotFound(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let p = try await setUp(t)
             let planner = t.kanava.planner
             let director = Principal.person(p.director)
@@ -206,8 +206,8 @@ private func date(_ text: String) -> LocalDate { LocalDate(text)! }
         }
     }
 
-    @Test func aBucketIsDeletedOnlyWhenEmptyAndItsDeletedTasksAreKept() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func aBucketIsDeletedOnlyWhenEmptyAndItsDeletedTasksAreKept(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let p = try await setUp(t)
             let planner = t.kanava.planner
             let director = Principal.person(p.director)
@@ -234,8 +234,8 @@ private func date(_ text: String) -> LocalDate { LocalDate(text)! }
         }
     }
 
-    @Test func aTakeoverTemplateGetsItsDueDatesFromTheStartDateAndApplyingAgainAddsNothing() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func aTakeoverTemplateGetsItsDueDatesFromTheStartDateAndApplyingAgainAddsNothing(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let p = try await setUp(t)
             let planner = t.kanava.planner
             let director = Principal.person(p.director)
@@ -300,8 +300,8 @@ private func date(_ text: String) -> LocalDate { LocalDate(text)! }
         }
     }
 
-    @Test func afterCareCountsFromTheServiceEndAndItsOneYearFollowUpIsOptional() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func afterCareCountsFromTheServiceEndAndItsOneYearFollowUpIsOptional(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let p = try await setUp(t)
             let planner = t.kanava.planner
             let director = Principal.person(p.director)
@@ -330,8 +330,8 @@ private func date(_ text: String) -> LocalDate { LocalDate(text)! }
         }
     }
 
-    @Test func overdueIsNotDoneAndDueBeforeTheDayAlsoAsItStoodOnAPastDay() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func overdueIsNotDoneAndDueBeforeTheDayAlsoAsItStoodOnAPastDay(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let p = try await setUp(t)
             let planner = t.kanava.planner
             let director = Principal.person(p.director)
@@ -377,8 +377,8 @@ private func date(_ text: String) -> LocalDate { LocalDate(text)! }
         }
     }
 
-    @Test func theAssigneeMustBeAMemberOfTheChannel() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func theAssigneeMustBeAMemberOfTheChannel(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let p = try await setUp(t)
             let planner = t.kanava.planner
             let director = Principal.person(p.director)
@@ -413,8 +413,8 @@ private func date(_ text: String) -> LocalDate { LocalDate(text)! }
         }
     }
 
-    @Test func whoMayDoWhat() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func whoMayDoWhat(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let p = try await setUp(t)
             let planner = t.kanava.planner
             let director = Principal.person(p.director)
@@ -468,8 +468,8 @@ private func date(_ text: String) -> LocalDate { LocalDate(text)! }
         }
     }
 
-    @Test func badInputIsRefusedNamingTheFieldAndChangesNothing() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func badInputIsRefusedNamingTheFieldAndChangesNothing(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let p = try await setUp(t)
             let planner = t.kanava.planner
             let director = Principal.person(p.director)
@@ -530,8 +530,8 @@ private func date(_ text: String) -> LocalDate { LocalDate(text)! }
         }
     }
 
-    @Test func aChannelHoldsAtMostFiftyBucketsAndAThousandTasks() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func aChannelHoldsAtMostFiftyBucketsAndAThousandTasks(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let p = try await setUp(t)
             let planner = t.kanava.planner
             let director = Principal.person(p.director)

@@ -162,8 +162,8 @@ private func buildHistory(_ t: TestInstallation) async throws {
 }
 
 @Suite struct QualityCardFigureTests {
-    @Test func aPastMonthsFiguresAreAsTheyStoodAtItsEnd() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func aPastMonthsFiguresAreAsTheyStoodAtItsEnd(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             try await buildHistory(t)
             let page = try await t.kanava.qualityCards.card(t.a1, month: "2026-03", for: try await t.who(director))
             let figures = page.figures
@@ -197,8 +197,8 @@ private func buildHistory(_ t: TestInstallation) async throws {
         }
     }
 
-    @Test func theCurrentMonthsFiguresAreAsTheyStandNow() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func theCurrentMonthsFiguresAreAsTheyStandNow(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             try await buildHistory(t)
             let figures = try await t.kanava.qualityCards.card(t.a1, month: "2026-04", for: try await t.who(director)).figures
             #expect(figures.asOf == helsinki("2026-04-10 12:00"))
@@ -253,8 +253,8 @@ private let fullCard = QualityCardInput(status: "green", summary: "Hyvä kuukaus
                                         openComplaints: 3, monthlyBilling: 12_345.67)
 
 @Suite struct QualityCardLifecycleTests {
-    @Test func aSubmittedCardIsFrozenAndAChangeIsTheNextVersionThatSupersedesIt() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func aSubmittedCardIsFrozenAndAChangeIsTheNextVersionThatSupersedesIt(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             try await setUpPeople(t)
             let cards = t.kanava.qualityCards
             let jaana = try await t.who(director)
@@ -343,8 +343,8 @@ private let fullCard = QualityCardInput(status: "green", summary: "Hyvä kuukaus
         }
     }
 
-    @Test func badInputIsRefusedNamingTheFieldAndChangesNothing() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func badInputIsRefusedNamingTheFieldAndChangesNothing(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             try await setUpPeople(t)
             let cards = t.kanava.qualityCards
             let jaana = try await t.who(director)
@@ -418,8 +418,8 @@ private let fullCard = QualityCardInput(status: "green", summary: "Hyvä kuukaus
         }
     }
 
-    @Test func theDirectorAndAdminsWriteTheBoardReadsSubmittedCardsAndNobodyElseSeesThem() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func theDirectorAndAdminsWriteTheBoardReadsSubmittedCardsAndNobodyElseSeesThem(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             try await setUpPeople(t)
             let cards = t.kanava.qualityCards
             let jaana = try await t.who(director)

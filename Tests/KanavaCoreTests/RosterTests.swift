@@ -44,8 +44,8 @@ private extension TestInstallation {
 }
 
 @Suite struct RosterSyncTests {
-    @Test func aValidRosterAppliesFromEmptyAndReapplyingChangesNothing() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func aValidRosterAppliesFromEmptyAndReapplyingChangesNothing(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let first = try await t.sync(csv(base))
             #expect(first.status == .applied)
             #expect(first.counts.accountsCreated == 2)
@@ -82,8 +82,8 @@ private extension TestInstallation {
         }
     }
 
-    @Test func aReplacedSupervisorIsExactlyOneAddAndOneRemove() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func aReplacedSupervisorIsExactlyOneAddAndOneRemove(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             _ = try await t.sync(csv(base))
             var next = base
             next[4] = "A2;Zeta Oy;Zeta Vaasa 1;Vaasa;olli@yritys.example;Olli Uusi;supervisor"
@@ -99,8 +99,8 @@ private extension TestInstallation {
         }
     }
 
-    @Test func aSupervisorWhoArrivesByRosterOwesTheUrgentNoticesInForceAndTheOneWhoLeftNoLonger() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func aSupervisorWhoArrivesByRosterOwesTheUrgentNoticesInForceAndTheOneWhoLeftNoLonger(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             _ = try await t.sync(csv(base))
             let a2 = try AccountID.parse("A2")
             let jaana = try #require(try await t.store.person(email: "jaana@yritys.example"))
@@ -120,8 +120,8 @@ private extension TestInstallation {
         }
     }
 
-    @Test func roleChangesRenamesNewAccountsAndManualMembers() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func roleChangesRenamesNewAccountsAndManualMembers(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             _ = try await t.sync(csv(base))
             try await t.person("manual@example.fi")
             try await t.member("A1", "manual@example.fi", .sales)
@@ -144,8 +144,8 @@ private extension TestInstallation {
         }
     }
 
-    @Test func syncPublishesMembershipEvents() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func syncPublishesMembershipEvents(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             _ = try await t.sync(csv(base))
             _ = try await RecordingSink.drain(t)
             let sink = RecordingSink()
@@ -157,8 +157,8 @@ private extension TestInstallation {
         }
     }
 
-    @Test func theMassRemovalGuardRefusesUnlessForced() async throws {
-        try await withInstallation(configure: { $0.roster.removalGuardMin = 2; $0.roster.removalGuardShare = 0.2 }) { t in
+    @Test(arguments: Backend.all) func theMassRemovalGuardRefusesUnlessForced(_ backend: Backend) async throws {
+        try await withInstallation(backend, configure: { $0.roster.removalGuardMin = 2; $0.roster.removalGuardShare = 0.2 }) { t in
             _ = try await t.sync(csv(base))
             let before = try await t.membershipChecksum()
             let truncated = try await t.sync(csv(Array(base.prefix(2))))
@@ -178,8 +178,8 @@ private extension TestInstallation {
         }
     }
 
-    @Test func everyBadFileIsRefusedWithItsLinesAndChangesNothing() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func everyBadFileIsRefusedWithItsLinesAndChangesNothing(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             _ = try await t.sync(csv(base))
             let before = try await t.membershipChecksum()
             let header = "account_id;account_name;site;city;person_email;person_name;role"
@@ -207,8 +207,8 @@ private extension TestInstallation {
         }
     }
 
-    @Test func aDryRunReportsWithoutWriting() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func aDryRunReportsWithoutWriting(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let before = try await t.membershipChecksum()
             let outcome = try await t.sync(csv(base), dryRun: true)
             #expect(outcome.status == .dryRun)
@@ -299,8 +299,8 @@ private extension TestInstallation {
         #expect(multiline.map(\.line) == [2, 4])
     }
 
-    @Test func aFileOverTheSizeLimitIsRefusedBeforeParsing() async throws {
-        try await withInstallation(configure: { $0.roster.maxBytes = 1024 }) { t in
+    @Test(arguments: Backend.all) func aFileOverTheSizeLimitIsRefusedBeforeParsing(_ backend: Backend) async throws {
+        try await withInstallation(backend, configure: { $0.roster.maxBytes = 1024 }) { t in
             let big = t.directory.appendingPathComponent("big.csv")
             try Data(repeating: UInt8(ascii: "x"), count: 4096).write(to: big)
             let outcome = try await t.kanava.roster.sync(file: big.path, by: TestInstallation.system)
@@ -309,8 +309,8 @@ private extension TestInstallation {
         }
     }
 
-    @Test func onlyAdminsSync() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func onlyAdminsSync(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let person = try await t.person("a@example.fi")
             await #expect(throws: KanavaError.forbidden) {
                 try await t.kanava.roster.sync(data: csv(base), source: "x", by: .person(person))

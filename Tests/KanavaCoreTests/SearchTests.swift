@@ -35,8 +35,8 @@ import Testing
         results.messages.map { $0.snippet.map(\.text).joined() }
     }
 
-    @Test func finnishLettersFoldForWordsTypedWithoutThemAndOnlyThen() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func finnishLettersFoldForWordsTypedWithoutThemAndOnlyThen(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let people = try await seed(t)
             let search = t.kanava.search
             // `makinen` finds Mäkinen (and, as a prefix, Mäkiseltä is not `makinen…` so it stays out).
@@ -60,8 +60,8 @@ import Testing
         }
     }
 
-    @Test func restrictedSectionsOtherChannelsAndPrivateConversationsNeverLeak() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func restrictedSectionsOtherChannelsAndPrivateConversationsNeverLeak(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let people = try await seed(t)
             let search = t.kanava.search
             // Billing is for the director, regional directors and sales.
@@ -87,8 +87,8 @@ import Testing
         }
     }
 
-    @Test func querySyntaxIsSearchedAsTextNeverParsed() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func querySyntaxIsSearchedAsTextNeverParsed(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let people = try await seed(t)
             let search = t.kanava.search
             for query in [#""avaimista"#, #"avaimista*"#, #"NEAR(avaimista Mäkiseltä)"#, #"avaimista AND OR NOT"#, "avaimista\"\"\"", "(avaimista", "avaimista:*^"] {

@@ -31,8 +31,8 @@ import Testing
         #expect(problem("sections: []\n")?.key == "sections")
     }
 
-    @Test func newChannelsGetTheTemplateAndChangesReachExistingOnesWithoutLosingText() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func newChannelsGetTheTemplateAndChangesReachExistingOnesWithoutLosingText(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             try await t.account("A1", "Östra")
             let id = try AccountID.parse("A1")
             #expect(try await t.store.sections(of: id).map(\.number) == Array(1...13))
@@ -61,8 +61,8 @@ import Testing
         }
     }
 
-    @Test func requiredSectionsCannotBeSwitchedOffOptionalOnesCanAndDriftSaysSo() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func requiredSectionsCannotBeSwitchedOffOptionalOnesCanAndDriftSaysSo(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             try await t.account("A1", "Östra")
             let id = try AccountID.parse("A1")
             await #expect(throws: KanavaError.self) { try await t.kanava.sections.setInUse(id, key: "contracts", inUse: false, by: TestInstallation.system) }
@@ -86,8 +86,8 @@ import Testing
         return (try AccountID.parse("A1"), director, supervisor, sales)
     }
 
-    @Test func revisionsHistoryDiffAndConflicts() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func revisionsHistoryDiffAndConflicts(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let (id, director, supervisor, _) = try await setUp(t)
             let sections = t.kanava.sections
             _ = try await sections.save(id, key: "overview", body: "Kohteet\nOulu", baseRevision: 0, by: .person(director))
@@ -118,8 +118,8 @@ import Testing
         }
     }
 
-    @Test func aSwitchedOffSectionIsNotFoundForMembersButNotForTheDirector() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func aSwitchedOffSectionIsNotFoundForMembersButNotForTheDirector(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let (id, director, supervisor, _) = try await setUp(t)
             _ = try await t.kanava.sections.setInUse(id, key: "webinars", inUse: false, by: .person(director))
             await #expect(throws: KanavaError.notFound("section webinars")) { try await t.kanava.sections.page(id, key: "webinars", for: .person(supervisor)) }
@@ -127,8 +127,8 @@ import Testing
         }
     }
 
-    @Test func aRestrictedSectionIsInvisibleInListsPagesAndEvents() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func aRestrictedSectionIsInvisibleInListsPagesAndEvents(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let (id, director, supervisor, sales) = try await setUp(t)
             let sections = t.kanava.sections
             #expect(try await sections.list(id, for: .person(supervisor)).contains { $0.key == "billing" } == false)
@@ -145,8 +145,8 @@ import Testing
         }
     }
 
-    @Test func mustReadIsOpenForEveryMemberUntilConfirmedAndReopensOnANewRevision() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func mustReadIsOpenForEveryMemberUntilConfirmedAndReopensOnANewRevision(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let (id, director, supervisor, _) = try await setUp(t)
             let sections = t.kanava.sections
             // Nothing to read yet: nothing open.

@@ -16,7 +16,7 @@ import Testing
             let store = try #require(t.store as? SQLiteStore)
             #expect(try store.appliedMigrations() == ["v1-people-accounts-events", "v2-roster", "v3-sections", "v4-documents-memos", "v5-chat-notices-search", "v6-annual-clock",
                                                          "v7-bots-webhooks-feeds", "v8-planner", "v9-feedback", "v10-quality-card", "v11-activity-indexes",
-                                                         "v12-audit-log"])
+                                                         "v12-audit-log", "v13-leases"])
             // Foreign keys are enforced on the store's own connections.
             await #expect(throws: KanavaError.self) {
                 try await store.addMember(
@@ -31,7 +31,7 @@ import Testing
             try await t.person("a@example.fi")
             let reopened = try SQLiteStore(path: Kanava.databasePath(t.kanava.config))
             #expect(try await reopened.countPeople() == 1)
-            #expect(try reopened.appliedMigrations().count == 12)
+            #expect(try reopened.appliedMigrations().count == 13)
         }
     }
 

@@ -101,7 +101,7 @@ private func roster(_ rows: [String]) -> Data {
     @Test func aFileBeingWrittenSlowlyIsNotPickedUpHalfWritten() async throws {
         try await withInstallation { t in
             let path = t.directory.appendingPathComponent("roster.csv").path
-            let watcher = RosterWatcher(path: path, roster: t.kanava.roster, store: t.store, interval: .seconds(1), logger: t.kanava.logger)
+            let watcher = RosterWatcher(path: path, roster: t.kanava.roster, store: t.store, logger: t.kanava.logger)
             #expect(try await watcher.poll() == nil)  // no file yet
 
             let full = roster(rows)
@@ -129,13 +129,13 @@ private func roster(_ rows: [String]) -> Data {
         try await withInstallation(configure: { $0.roster.maxBytes = 1024 }) { t in
             let path = t.directory.appendingPathComponent("roster.csv").path
             try Data(repeating: UInt8(ascii: "x"), count: 4096).write(to: URL(fileURLWithPath: path))
-            let watcher = RosterWatcher(path: path, roster: t.kanava.roster, store: t.store, interval: .seconds(1), logger: t.kanava.logger)
+            let watcher = RosterWatcher(path: path, roster: t.kanava.roster, store: t.store, logger: t.kanava.logger)
             #expect(try await watcher.poll() == nil)  // first sight
             let outcome = try await watcher.poll()
             #expect(outcome?.status == .rejected)
             #expect(outcome?.errors.first?.problem == "the file is 4096 bytes; the limit is 1024 (roster.max_bytes)")
             #expect(try await watcher.poll() == nil)
-            let restarted = RosterWatcher(path: path, roster: t.kanava.roster, store: t.store, interval: .seconds(1), logger: t.kanava.logger)
+            let restarted = RosterWatcher(path: path, roster: t.kanava.roster, store: t.store, logger: t.kanava.logger)
             _ = try await restarted.poll()
             #expect(try await restarted.poll() == nil)
             #expect(try await t.store.rosterSyncs(limit: 10).count == 1)
@@ -146,12 +146,12 @@ private func roster(_ rows: [String]) -> Data {
         try await withInstallation { t in
             let path = t.directory.appendingPathComponent("roster.csv").path
             try roster(rows + ["A3;Kolmas;;;x@y.fi;X;boss"]).write(to: URL(fileURLWithPath: path))
-            let first = RosterWatcher(path: path, roster: t.kanava.roster, store: t.store, interval: .seconds(1), logger: t.kanava.logger)
+            let first = RosterWatcher(path: path, roster: t.kanava.roster, store: t.store, logger: t.kanava.logger)
             _ = try await first.poll()
             #expect(try await first.poll()?.status == .rejected)
             #expect(try await first.poll() == nil)
 
-            let restarted = RosterWatcher(path: path, roster: t.kanava.roster, store: t.store, interval: .seconds(1), logger: t.kanava.logger)
+            let restarted = RosterWatcher(path: path, roster: t.kanava.roster, store: t.store, logger: t.kanava.logger)
             _ = try await restarted.poll()
             #expect(try await restarted.poll() == nil)
             let history = try await t.store.rosterSyncs(limit: 10)

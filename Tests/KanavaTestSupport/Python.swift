@@ -50,11 +50,7 @@ public enum PythonDependencies {
 
 /// Runs python3.
 public enum Python {
-    public struct Result: Sendable {
-        public var status: Int32
-        public var output: Data
-        public var standardError: String
-    }
+    public typealias Result = ChildProcess.Result
 
     /// Runs `Tests/Support/<script>` with `arguments`, `input` on standard input, and the packages it needs
     /// (`module`, PyPI `package`) importable.
@@ -68,38 +64,10 @@ public enum Python {
         return try await run([path] + arguments, input: input, pythonPath: paths.isEmpty ? nil : paths.joined(separator: ":"))
     }
 
-    /// Runs python3 with `arguments`; standard input, output and error go through files, so no pipe fills up.
+    /// Runs python3 with `arguments` (``ChildProcess/run(_:_:input:environment:directory:)``).
     /// `directory` is its working directory (for tools that write files there), else the test's.
     public static func run(_ arguments: [String], input: Data = Data(), pythonPath: String? = nil, directory workingDirectory: URL? = nil) async throws -> Result {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kanava-python-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let stdin = directory.appendingPathComponent("stdin"), stdout = directory.appendingPathComponent("stdout"),
-            stderr = directory.appendingPathComponent("stderr")
-        try input.write(to: stdin)
-        _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3"] + arguments
-        if let workingDirectory { process.currentDirectoryURL = workingDirectory }
-        if let pythonPath {
-            process.environment = ProcessInfo.processInfo.environment.merging(["PYTHONPATH": pythonPath]) { $1 }
-        }
-        let input = try FileHandle(forReadingFrom: stdin), output = try FileHandle(forWritingTo: stdout), errors = try FileHandle(forWritingTo: stderr)
-        defer {
-            try? input.close()
-            try? output.close()
-            try? errors.close()
-        }
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        let (exited, exit) = AsyncStream.makeStream(of: Void.self)
-        process.terminationHandler = { _ in exit.finish() }
-        try process.run()
-        for await _ in exited {}
-        return Result(status: process.terminationStatus, output: (try? Data(contentsOf: stdout)) ?? Data(),
-                      standardError: (try? String(contentsOf: stderr, encoding: .utf8)) ?? "")
+        try await ChildProcess.run("/usr/bin/env", ["python3"] + arguments, input: input,
+                                   environment: pythonPath.map { ["PYTHONPATH": $0] } ?? [:], directory: workingDirectory)
     }
 }

@@ -8,6 +8,7 @@ public struct TestInstallation: Sendable {
     public let kanava: Kanava
     public let clock: ManualClock
     public let directory: URL
+    public let backend: Backend
 
     public var store: any KanavaStore { kanava.store }
     public static let system = Principal.system("test")
@@ -59,9 +60,10 @@ public struct TestInstallation: Sendable {
     public static let password = "correct horse battery"
 }
 
-/// Runs `body` with a fresh installation and removes it afterwards, also when `body` throws.
+/// Runs `body` with a fresh installation on `backend` and removes it afterwards, also when `body` throws.
 /// `runBus: false` when something else (the server's service group) runs the event bus.
 public func withInstallation<T>(
+    _ backend: Backend = .sqlite,
     configure: (inout KanavaConfig) -> Void = { _ in },
     runBus: Bool = true,
     _ body: (TestInstallation) async throws -> T
@@ -70,16 +72,37 @@ public func withInstallation<T>(
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     var config = TestInstallation.config(directory: directory)
+    let database = backend == .postgres ? try await TestPostgres.shared.createDatabase() : nil
+    if let database {
+        config.database.url = database.connectionString
+        config.database.maxConnections = 4
+    }
     configure(&config)
     // Whole seconds: the database keeps milliseconds, so a sub-millisecond start would make "exactly an hour
     // later" a hair short of an hour when read back.
     let clock = ManualClock(Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)))
     var logger = Logger(label: "kanava-test")
     logger.logLevel = .warning
-    let kanava = try await Kanava.open(config: config, clock: clock, logger: logger)
+    let kanava: Kanava
+    do {
+        kanava = try await Kanava.open(config: config, clock: clock, logger: logger)
+    } catch {
+        if let database { await TestPostgres.shared.dropDatabase(database) }
+        throw error
+    }
     let bus = runBus ? Task { try await kanava.bus.run() } : nil
-    defer { bus?.cancel() }
-    return try await body(TestInstallation(kanava: kanava, clock: clock, directory: directory))
+    do {
+        let result = try await body(TestInstallation(kanava: kanava, clock: clock, directory: directory, backend: backend))
+        bus?.cancel()
+        await kanava.store.close()
+        if let database { await TestPostgres.shared.dropDatabase(database) }
+        return result
+    } catch {
+        bus?.cancel()
+        await kanava.store.close()
+        if let database { await TestPostgres.shared.dropDatabase(database) }
+        throw error
+    }
 }
 
 /// Fails instead of hanging when `body` takes longer than `seconds`.

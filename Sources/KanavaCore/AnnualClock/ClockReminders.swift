@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import ServiceLifecycle
 
 /// The reminder bot "Vuosikello": posts in a channel's chat, `leadDays` before each occurrence of its annual-clock
 /// events, what is coming and which role answers for it.
@@ -16,8 +15,8 @@ import ServiceLifecycle
 /// Those whose date passed too are recorded as skipped and logged (only reminders that fell due after the event was
 /// last changed, looking back at most ``lookbackDays``). Occurrences already marked done or cancelled get no reminder.
 ///
-/// ``run()`` calls ``round()`` every `clock.check_seconds`; tests call ``round()`` with a manual clock.
-public struct ClockReminders: Service {
+/// The server runs ``round()`` every `clock.check_seconds` on one node (a ``PeriodicJob``); tests call it with a manual clock.
+public struct ClockReminders: Sendable {
     /// The name the bot posts under.
     public static let botName = "Vuosikello"
     public static let claimTimeout: TimeInterval = 600
@@ -26,14 +25,12 @@ public struct ClockReminders: Service {
     let store: any KanavaStore
     let chat: ChatService
     let clock: any WallClock
-    let interval: Duration
     let logger: Logger
 
-    public init(store: any KanavaStore, chat: ChatService, clock: any WallClock, checkSeconds: Double, logger: Logger) {
+    public init(store: any KanavaStore, chat: ChatService, clock: any WallClock, logger: Logger) {
         self.store = store
         self.chat = chat
         self.clock = clock
-        interval = .milliseconds(Int64(checkSeconds * 1000))
         self.logger = logger
     }
 
@@ -49,19 +46,6 @@ public struct ClockReminders: Service {
             self.posted = posted
             self.late = late
             self.skipped = skipped
-        }
-    }
-
-    public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: interval)
-                do {
-                    _ = try await round()
-                } catch {
-                    logger.warning("annual-clock reminders failed; trying again next round", metadata: ["error": "\(error)"])
-                }
-            }
         }
     }
 

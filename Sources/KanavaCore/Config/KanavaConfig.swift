@@ -6,6 +6,7 @@ public struct KanavaConfig: Codable, Sendable, Equatable {
     public var server = Server()
     /// Where the database and uploaded files live; relative paths are taken from the working directory.
     public var dataDir = "data"
+    public var database = Database()
     public var session = Session()
     public var auth = Auth()
     public var limits = Limits()
@@ -41,6 +42,19 @@ public struct KanavaConfig: Codable, Sendable, Equatable {
         public var certificate = ""
         public var privateKey = ""
         public var enabled: Bool { !certificate.isEmpty }
+        public init() {}
+    }
+
+    /// Where the data lives: empty `url`, the embedded SQLite file under `data_dir`; `postgres://user:password@host:port/name`,
+    /// a PostgreSQL database shared by any number of `kanava serve` nodes (uploaded files stay under `data_dir`, which those
+    /// nodes must then share).
+    public struct Database: Codable, Sendable, Equatable {
+        public var url = ""
+        /// Connections each node keeps to PostgreSQL at most.
+        public var maxConnections = 20
+        /// How long a node waits for PostgreSQL at start before giving up (it retries with back-off meanwhile).
+        public var connectTimeoutSeconds = 60.0
+        public var isPostgres: Bool { url.hasPrefix("postgres://") || url.hasPrefix("postgresql://") }
         public init() {}
     }
 
@@ -168,6 +182,10 @@ public struct KanavaConfig: Codable, Sendable, Equatable {
         try require(server.publicUrl.isEmpty || URL(string: server.publicUrl)?.host != nil, "server.public_url", "must be a full URL like https://kanava.example.fi")
         try require(server.tls.certificate.isEmpty == server.tls.privateKey.isEmpty, "server.tls", "certificate and private_key must be given together")
         try require(!dataDir.isEmpty, "data_dir", "must not be empty")
+        try require(database.url.isEmpty || (try? PostgresURL(database.url)) != nil, "database.url",
+                    "must be empty (SQLite) or postgres://user:password@host:port/database")
+        try require((1...1000).contains(database.maxConnections), "database.max_connections", "must be 1–1000")
+        try require(database.connectTimeoutSeconds > 0, "database.connect_timeout_seconds", "must be positive")
         try require(session.lifetimeHours > 0, "session.lifetime_hours", "must be positive")
         try require(session.idleTimeoutHours > 0, "session.idle_timeout_hours", "must be positive")
         try require((4...31).contains(auth.bcryptCost), "auth.bcrypt_cost", "must be 4–31")

@@ -29,6 +29,20 @@ extension SQLiteStore: EventLogStore {
     }
 }
 
+extension SQLiteStore {
+    /// Polls the channels' heads once a second: the other processes on one SQLite file are few and local.
+    public func followHeads(_ head: @escaping @Sendable (AccountID, Int64) -> Void) async throws {
+        var seen: [AccountID: Int64] = [:]
+        while true {
+            for (channel, last) in try await heads() where seen[channel] != last {
+                head(channel, last)
+                seen[channel] = last
+            }
+            try await Task.sleep(for: .seconds(1))
+        }
+    }
+}
+
 extension Database {
     /// Appends events to their channels' streams inside the caller's transaction, giving each the next seq.
     func append(_ drafts: [EventDraft], at time: Date) throws -> [StreamEvent] {

@@ -9,4 +9,7 @@ public protocol EventLogStore: Sendable {
     func heads() async throws -> [AccountID: Int64]
     /// The last `seq` of one channel (0 before its first event).
     func head(of channel: AccountID) async throws -> Int64
+    /// Calls `head` with every channel's head at once, then again whenever any process commits events, until
+    /// cancelled. Throws when it loses track (a lost connection); calling it again catches up.
+    func followHeads(_ head: @escaping @Sendable (AccountID, Int64) -> Void) async throws
 }

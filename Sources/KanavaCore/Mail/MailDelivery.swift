@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import ServiceLifecycle
 
 /// Sends one e-mail. An error whose ``MailTransportFailure/isTransient`` is true is tried again later.
 public protocol MailTransport: Sendable {
@@ -16,35 +15,20 @@ public protocol MailTransportFailure: Error {
 /// Drains the mail outbox through a transport, apart from everything else: a slow or failing mail server never
 /// holds up chat or notices. A failed attempt is retried with exponential back-off (1 min, 2, 4, … at most an hour
 /// apart) up to ``maxAttempts``, then given up and logged as an error.
-public struct MailDelivery: Service {
+public struct MailDelivery: Sendable {
     public static let maxAttempts = 12
     static let batch = 50
 
     let outbox: any MailOutboxStore
     let transport: any MailTransport
     let clock: any WallClock
-    let interval: Duration
     let logger: Logger
 
-    public init(outbox: any MailOutboxStore, transport: any MailTransport, clock: any WallClock, interval: Duration = .seconds(2), logger: Logger) {
+    public init(outbox: any MailOutboxStore, transport: any MailTransport, clock: any WallClock, logger: Logger) {
         self.outbox = outbox
         self.transport = transport
         self.clock = clock
-        self.interval = interval
         self.logger = logger
-    }
-
-    public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    _ = try await deliverDue()
-                } catch {
-                    logger.warning("could not read the mail outbox", metadata: ["error": "\(error)"])
-                }
-                try await Task.sleep(for: interval)
-            }
-        }
     }
 
     /// Attempts every mail that is due; returns how many were sent.

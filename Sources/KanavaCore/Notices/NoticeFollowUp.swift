@@ -1,15 +1,14 @@
 import Foundation
 import Logging
-import ServiceLifecycle
 
 /// Chases unacknowledged urgent notices: reminds members at an interval (live in the browser when they are
 /// connected, by e-mail when not), and after a set time escalates them to the regional directors of their cities
 /// and tells the sender.
 ///
 /// Each round reads the state from the database and records what it did there (with the mails and events, in one
-/// transaction per notice), so a restart neither repeats nor forgets a reminder. ``run()`` calls ``round()`` every
-/// `notices.check_seconds`; tests call ``round()`` directly with a manual clock.
-public struct NoticeFollowUp: Service {
+/// transaction per notice), so a restart neither repeats nor forgets a reminder. The server runs ``round()`` every
+/// `notices.check_seconds` on one node (a ``PeriodicJob``); tests call it directly with a manual clock.
+public struct NoticeFollowUp: Sendable {
     let store: any KanavaStore
     let bus: EventBus
     let clock: any WallClock
@@ -17,7 +16,6 @@ public struct NoticeFollowUp: Service {
     let mail: NoticeMail?
     let remindEvery: TimeInterval
     let escalateAfter: TimeInterval
-    let interval: Duration
     let logger: Logger
 
     public init(store: any KanavaStore, bus: EventBus, clock: any WallClock, presence: Presence, mail: NoticeMail?,
@@ -29,7 +27,6 @@ public struct NoticeFollowUp: Service {
         self.mail = mail
         remindEvery = config.remindEveryMinutes * 60
         escalateAfter = config.escalateAfterMinutes * 60
-        interval = .milliseconds(Int64(config.checkSeconds * 1000))
         self.logger = logger
     }
 
@@ -39,19 +36,6 @@ public struct NoticeFollowUp: Service {
         public var remindedByMail = 0
         public var escalated = 0
         public init() {}
-    }
-
-    public func run() async throws {
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                try await Task.sleep(for: interval)
-                do {
-                    _ = try await round()
-                } catch {
-                    logger.warning("notice follow-up failed; trying again next round", metadata: ["error": "\(error)"])
-                }
-            }
-        }
     }
 
     public func round() async throws -> Report {

@@ -1,20 +1,19 @@
 import Foundation
 import Logging
-import ServiceLifecycle
 import Synchronization
 
-/// Watches the configured roster path and syncs each new complete file once.
+/// Watches the configured roster path and syncs each new complete file once: the server calls ``poll()`` every
+/// `roster.poll_seconds` on one node (a ``PeriodicJob``).
 ///
 /// A file counts as complete when two consecutive polls see the same size and modification time, so an
 /// export still being written is not picked up half-way. (Dropping the file by writing it under another
 /// name and renaming it into place is safer still, and is what docs/roster.md recommends.) A file whose
 /// content was already synced, applied or refused, is not synced again, also after a restart. A refused
 /// file is logged and recorded in the sync history that admins see, and memberships stay as they were.
-public final class RosterWatcher: Service, Sendable {
+public final class RosterWatcher: Sendable {
     let path: String
     let roster: RosterService
     let store: any RosterStore
-    let interval: Duration
     let logger: Logger
     private let state = Mutex<State>(State())
 
@@ -32,26 +31,11 @@ public final class RosterWatcher: Service, Sendable {
         var modified: Date
     }
 
-    public init(path: String, roster: RosterService, store: any RosterStore, interval: Duration, logger: Logger) {
+    public init(path: String, roster: RosterService, store: any RosterStore, logger: Logger) {
         self.path = path
         self.roster = roster
         self.store = store
-        self.interval = interval
         self.logger = logger
-    }
-
-    public func run() async throws {
-        logger.info("watching the roster file", metadata: ["path": "\(path)"])
-        try await cancelWhenGracefulShutdown {
-            while !Task.isCancelled {
-                do {
-                    try await self.poll()
-                } catch {
-                    self.logger.error("roster watch failed", metadata: ["path": "\(self.path)", "error": "\(error)"])
-                }
-                try await Task.sleep(for: self.interval)
-            }
-        }
     }
 
     /// One poll: syncs the file if it is new and has been stable since the previous poll.

@@ -7,7 +7,9 @@ import Foundation
 /// data and the channel's event stream can never disagree.
 public protocol KanavaStore: PersonStore, SessionStore, AccountStore, EventLogStore, RosterStore, DocumentStore, MemoStore, SectionStore,
     ChatStore, NoticeStore, SearchStore, MailOutboxStore, AnnualClockStore, BotStore, WebhookStore, CalendarFeedStore,
-    PlannerStore, FeedbackStore, QualityCardStore, AuditStore, ExportStore, PrivacyStore {
+    PlannerStore, FeedbackStore, QualityCardStore, AuditStore, ExportStore, PrivacyStore, LeaseStore {
     /// Touches the database (readiness checks).
     func ping() async throws
+    /// Releases the connections; the store cannot be used afterwards.
+    func close() async
 }

@@ -146,6 +146,12 @@ enum Migrations {
         migrator.registerMigration("v10-quality-card", migrate: QualityCardMigration.v10)
         migrator.registerMigration("v11-activity-indexes", migrate: FeedbackMigration.v11)
         migrator.registerMigration("v12-audit-log", migrate: AuditMigration.v12)
+        migrator.registerMigration("v13-leases") { db in
+            try db.execute(sql: """
+                -- Scheduled work that runs on one node at a time (ExclusiveSchedule).
+                CREATE TABLE lease (name TEXT PRIMARY KEY, holder TEXT NOT NULL, expires_at DATETIME NOT NULL);
+                """)
+        }
         return migrator
     }
 }

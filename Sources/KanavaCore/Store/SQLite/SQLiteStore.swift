@@ -26,6 +26,11 @@ public final class SQLiteStore: Sendable {
         }
         pool = try DatabasePool(path: path, configuration: configuration)
         messageGroups = GroupCommit(pool: pool)
+        try pool.read { db in
+            guard try db.tableExists("grdb_migrations") else { return }
+            let applied = try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations")
+            try SchemaCheck.refuseNewer(applied: applied, known: Migrations.migrator.migrations)
+        }
         try Migrations.migrator.migrate(pool)
     }
 
@@ -33,6 +38,9 @@ public final class SQLiteStore: Sendable {
     public func ping() async throws {
         _ = try await read("ping") { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
+
+    /// The file closes when the last reference to the store goes.
+    public func close() async {}
 
     /// The migrations applied to this file, in the order they were registered.
     public func appliedMigrations() throws -> [String] {

@@ -61,7 +61,7 @@ extension PostgresStore: BotStore {
 
     public func touchBot(_ id: BotID, at time: Date) async throws {
         try await write("touchBot") { db in
-            try await db.execute("UPDATE bot SET last_used_at = \(time) WHERE id = \(id.rawValue)")
+            _ = try await db.execute("UPDATE bot SET last_used_at = \(time) WHERE id = \(id.rawValue)")
         }
     }
 

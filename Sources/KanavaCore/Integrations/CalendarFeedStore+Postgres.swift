@@ -4,7 +4,7 @@ import PostgresNIO
 extension PostgresStore: CalendarFeedStore {
     public func setCalendarFeed(of person: PersonID, secretHash: String, at time: Date) async throws {
         try await write("setCalendarFeed") { db in
-            try await db.execute("""
+            _ = try await db.execute("""
                 INSERT INTO calendar_feed (person_id, secret_hash, created_at) VALUES (\(person.rawValue), \(secretHash), \(time))
                 ON CONFLICT (person_id) DO UPDATE SET secret_hash = excluded.secret_hash, created_at = excluded.created_at
                 """)
@@ -19,7 +19,7 @@ extension PostgresStore: CalendarFeedStore {
 
     public func deleteCalendarFeed(of person: PersonID) async throws {
         try await write("deleteCalendarFeed") { db in
-            try await db.execute("DELETE FROM calendar_feed WHERE person_id = \(person.rawValue)")
+            _ = try await db.execute("DELETE FROM calendar_feed WHERE person_id = \(person.rawValue)")
         }
     }
 

@@ -38,7 +38,7 @@ extension PostgresStore: WebhookStore {
 
     public func touchWebhook(_ id: WebhookID, at time: Date) async throws {
         try await write("touchWebhook") { db in
-            try await db.execute("UPDATE webhook SET last_used_at = \(time) WHERE id = \(id.rawValue)")
+            _ = try await db.execute("UPDATE webhook SET last_used_at = \(time) WHERE id = \(id.rawValue)")
         }
     }
 

@@ -57,8 +57,10 @@ extension PostgresStore: RosterStore {
                 try await db.execute("UPDATE account SET name = \(rename.to) WHERE id = \(rename.account.rawValue)")
             }
             for addition in plan.additions {
-                try await Self.insert(Membership(account: addition.account, person: try resolver.person(addition.email).id, role: addition.role,
-                                                 source: .roster, sites: addition.sites, cities: addition.cities, joinedAt: time), db)
+                // A membership made since the plan was read refuses the sync, as SQLite's constraint does.
+                guard try await Self.insert(Membership(account: addition.account, person: try resolver.person(addition.email).id, role: addition.role,
+                                                       source: .roster, sites: addition.sites, cities: addition.cities, joinedAt: time), db)
+                else { throw KanavaError(.conflict, "the change conflicts with existing data") }
             }
             for removal in plan.removals {
                 try await db.execute("""

@@ -141,7 +141,7 @@ extension PostgresStore: AnnualClockStore {
 
     public func finishClockReminder(_ key: OccurrenceKey, message: MessageID, at time: Date) async throws {
         try await write("finishClockReminder") { db in
-            try await db.execute("""
+            _ = try await db.execute("""
                 UPDATE clock_reminder_sent SET outcome = 'posted', message_id = \(message.rawValue), posted_at = \(time)
                 WHERE event_id = \(key.event.rawValue) AND occurrence_date = \(key.date.description)
                 """)
@@ -151,7 +151,7 @@ extension PostgresStore: AnnualClockStore {
     public func skipClockReminders(_ keys: [OccurrenceKey], at time: Date) async throws {
         guard !keys.isEmpty else { return }
         try await write("skipClockReminders") { db in
-            try await db.execute("""
+            _ = try await db.execute("""
                 INSERT INTO clock_reminder_sent (event_id, occurrence_date, outcome, claimed_at)
                 SELECT event_id, occurrence_date, 'skipped', \(time)
                 FROM unnest(\(keys.map(\.event.rawValue)), \(keys.map(\.date.description))) AS k(event_id, occurrence_date)

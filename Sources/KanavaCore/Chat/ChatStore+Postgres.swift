@@ -125,7 +125,7 @@ extension PostgresStore: ChatStore {
 
     public func markRead(_ account: AccountID, person: PersonID, upTo: MessageID) async throws {
         try await write("markRead") { db in
-            try await db.execute("""
+            _ = try await db.execute("""
                 INSERT INTO read_marker (account_id, person_id, last_read_id) VALUES (\(account.rawValue), \(person.rawValue), \(upTo.rawValue))
                 ON CONFLICT (account_id, person_id) DO UPDATE SET last_read_id = GREATEST(read_marker.last_read_id, excluded.last_read_id)
                 """)

@@ -17,7 +17,7 @@ extension PostgresStore: MailOutboxStore {
 
     public func markMailSent(_ id: Int64, at time: Date) async throws {
         try await write("markMailSent") { db in
-            try await db.execute("UPDATE mail_outbox SET sent_at = \(time), attempts = attempts + 1, last_error = NULL WHERE id = \(id)")
+            _ = try await db.execute("UPDATE mail_outbox SET sent_at = \(time), attempts = attempts + 1, last_error = NULL WHERE id = \(id)")
         }
     }
 
@@ -25,7 +25,7 @@ extension PostgresStore: MailOutboxStore {
         // No retry: given up now.
         let failedAt: Date? = retryAt == nil ? time : nil
         try await write("markMailFailed") { db in
-            try await db.execute("""
+            _ = try await db.execute("""
                 UPDATE mail_outbox SET attempts = attempts + 1, last_error = \(String(error.prefix(500))),
                     next_attempt_at = COALESCE(\(retryAt), next_attempt_at), failed_at = \(failedAt)
                 WHERE id = \(id)

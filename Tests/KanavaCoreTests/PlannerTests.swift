@@ -568,7 +568,7 @@ private func date(_ text: String) -> LocalDate { LocalDate(text)! }
             let mark = try await head(t)
             let (ids, columns) = (tasks, buckets)
             try await withThrowingTaskGroup(of: Void.self) { group in
-                for round in 0..<36 {
+                for round in 0..<60 {
                     group.addTask {
                         switch round % 6 {
                         case 4: _ = try await planner.createTask(Self.a1, PlannerTaskInput(bucket: columns[round % 3], title: "U\(round)"), by: director)
@@ -588,10 +588,10 @@ private func date(_ text: String) -> LocalDate { LocalDate(text)! }
                 let column = board.tasks.filter { $0.bucket == bucket.id }
                 #expect(column.map(\.position) == Array(column.indices), "positions 0…n-1 in \(bucket.name)")
             }
-            #expect(board.tasks.count == 12 + 6 - 1)
+            #expect(board.tasks.count == 12 + 10 - 1)
             #expect(Set(board.tasks.map(\.id)).count == board.tasks.count)
             let moves = try await t.store.events(in: Self.a1, after: mark, limit: 1000).filter { $0.kind == .plannerTaskMoved }
-            #expect(moves.count == 24)
+            #expect(moves.count == 40)
         }
     }
 }

@@ -79,8 +79,7 @@ private extension TestInstallation {
                 if index > 0 { sql += postgresLiteral(values.next() ?? nil) }
                 sql += part
             }
-            let result = try await ChildProcess.run("/usr/bin/psql", [kanava.config.database.url, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql])
-            guard result.status == 0 else { throw TestFailure("psql refused \(sql): \(result.standardError)") }
+            try await TestPostgres.psql(try PostgresURL(kanava.config.database.url), sql)
         }
     }
 

@@ -143,7 +143,7 @@ extension PostgresStore: PlannerStore {
             try await db.execute("""
                 UPDATE planner_task SET title = \(fields.title), description = \(fields.description), assignee_id = \(fields.assignee?.rawValue),
                     start_date = \(fields.startDate?.description), due_date = \(fields.dueDate?.description), status = \(fields.status.rawValue),
-                    labels = \(try SQLiteStore.encodeList(fields.labels)), updated_at = \(time),
+                    labels = \(try StoredList.encode(fields.labels)), updated_at = \(time),
                     completed_at = CASE WHEN \(fields.status == .done) THEN COALESCE(completed_at, \(time)) ELSE NULL END
                 WHERE id = \(id.rawValue)
                 """)
@@ -326,7 +326,7 @@ extension PostgresStore: PlannerStore {
                                       template_key, created_by, created_at, completed_at)
             VALUES (\(account.rawValue), \(bucket.rawValue), \(position), \(fields.title), \(fields.description), \(fields.assignee?.rawValue),
                     \(fields.startDate?.description), \(fields.dueDate?.description), \(fields.status.rawValue),
-                    \(try SQLiteStore.encodeList(fields.labels)), \(templateKey), \(person?.rawValue), \(time), \(fields.status == .done ? time : nil))
+                    \(try StoredList.encode(fields.labels)), \(templateKey), \(person?.rawValue), \(time), \(fields.status == .done ? time : nil))
             RETURNING id
             """, as: Int64.self)!
         try await replaceChecklist(db, of: PlannerTaskID(id), with: fields.checklist)
@@ -420,7 +420,7 @@ extension PlannerTask {
             dueDate: due.flatMap(LocalDate.init),
             // Stored values were validated when written.
             status: PlannerTaskStatus(rawValue: try row["status"]) ?? .notStarted,
-            labels: SQLiteStore.decodeList(try row["labels"]),
+            labels: StoredList.decode(try row["labels"]),
             checklist: checklist,
             commentCount: try row["comment_count"],
             templateKey: try row["template_key"],

@@ -187,7 +187,7 @@ private struct PostgresArchiveReader {
                 month: try row["month"], version: try row["version"], status: try row["status"], summary: try row["summary"], asks: try row["asks"],
                 customerSatisfaction: try row["customer_satisfaction"], auditScore: try row["audit_score"],
                 openComplaints: try row["open_complaints"], monthlyBillingCents: try row["monthly_billing_cents"],
-                figures: try figures.map { try SQLiteStore.figuresDecoder.decode(QualityFigures.self, from: Data($0.utf8)) },
+                figures: try QualityCardStoreRules.decodeFigures(figures),
                 createdBy: try person(row, "created_by"), createdAt: try row["created_at"], updatedBy: try person(row, "updated_by"),
                 updatedAt: try row["updated_at"], submittedBy: try person(row, "submitted_by"), submittedAt: try row["submitted_at"]
             )

@@ -15,7 +15,7 @@ extension TestInstallation {
     func texts(_ sql: String) async throws -> [String?] {
         if let postgres {
             return try await postgres.read("test") { db in
-                try await db.rows(PostgresQuery(unsafeSQL: sql)).map { row -> String? in try row.row.first.flatMap { $0.bytes == nil ? nil : try $0.decode(String.self) } }
+                try await db.rows(PostgresQuery(unsafeSQL: sql)).map { row -> String? in try row.row.first?.decode(String?.self) ?? nil }
             }
         }
         let queue = try DatabaseQueue(path: Kanava.databasePath(kanava.config))
@@ -41,7 +41,7 @@ extension TestInstallation {
         return try await postgres.read("test") { db in
             var digests: [String: String] = [:]
             for table in try await Self.tables(db) {
-                let rows = try await db.rows(PostgresQuery(unsafeSQL: "SELECT t::text AS row FROM \(table) t")).map { row -> String in try row["row"] }
+                let rows = try await db.rows("SELECT t::text AS row FROM \(unescaped: "\"\(table)\"") t").map { row -> String in try row["row"] }
                 digests[table] = SHA256.hash(data: Data(rows.sorted().joined(separator: "\n").utf8)).map { String(format: "%02x", $0) }.joined()
             }
             return digests
@@ -51,7 +51,9 @@ extension TestInstallation {
     /// Every `table.column` of the database whose text contains `needle` (the e-mail compared without case), the
     /// search tables included.
     func traces(of needle: String, caseInsensitive: Bool) async throws -> [String] {
-        guard let postgres else { return try KanavaCoreTests.traces(of: needle, caseInsensitive: caseInsensitive, in: Kanava.databasePath(kanava.config)) }
+        guard let postgres else {
+            return try KanavaCoreTests.traces(of: needle, caseInsensitive: caseInsensitive, in: Kanava.databasePath(kanava.config))
+        }
         return try await postgres.read("test") { db in
             var found: [String] = []
             for table in try await Self.tables(db) {
@@ -60,13 +62,11 @@ extension TestInstallation {
                     WHERE table_schema = current_schema() AND table_name = \(table) ORDER BY ordinal_position
                     """).map { row -> String in try row["name"] }
                 for column in columns {
-                    let value = "CAST(\"\(column)\" AS TEXT)"
-                    let condition = caseInsensitive ? "strpos(lower(\(value)), lower($1)) > 0" : "strpos(\(value), $1) > 0"
-                    var binds = PostgresBindings()
-                    binds.append(needle)
-                    if try await db.exists(PostgresQuery(unsafeSQL: "SELECT 1 FROM \"\(table)\" WHERE \(condition)", binds: binds)) {
-                        found.append("\(table).\(column)")
-                    }
+                    let quoted = "\"\(table)\"", value = "CAST(\"\(column)\" AS TEXT)"
+                    let query: PostgresQuery = caseInsensitive
+                        ? "SELECT 1 FROM \(unescaped: quoted) WHERE strpos(lower(\(unescaped: value)), lower(\(needle))) > 0"
+                        : "SELECT 1 FROM \(unescaped: quoted) WHERE strpos(\(unescaped: value), \(needle)) > 0"
+                    if try await db.exists(query) { found.append("\(table).\(column)") }
                 }
             }
             return found

@@ -82,7 +82,8 @@ private struct PostgresArchiveReader {
             return ArchivedSection(
                 key: key, number: try row["number"], title: try row["title"], titleEn: try row["title_en"], origin: try row["origin"],
                 required: try row["required"], mustRead: try row["must_read"], restrictedTo: try row["restricted_to"],
-                editableBy: try row["editable_by"], inUse: try row["in_use"], inTemplate: try row["in_template"], currentRevision: try row["revision"],
+                editableBy: try row["editable_by"], inUse: try row["in_use"], inTemplate: try row["in_template"],
+                currentRevision: try row["revision"],
                 revisions: try (revisions[key] ?? []).map { r in
                     .init(number: try r["revision"], author: try person(r, "author_id"), at: try r["created_at"], body: try r["body"])
                 },
@@ -216,7 +217,9 @@ private struct PostgresArchiveReader {
                         labels: StoredList.decode(try t["labels"]), templateKey: try t["template_key"], createdBy: try person(t, "created_by"),
                         createdAt: try t["created_at"], updatedAt: try t["updated_at"], completedAt: try t["completed_at"],
                         deletedAt: try t["deleted_at"],
-                        checklist: try (checklist[task] ?? []).map { c in .init(position: try c["position"], text: try c["text"], done: try c["done"]) },
+                        checklist: try (checklist[task] ?? []).map { c in
+                            .init(position: try c["position"], text: try c["text"], done: try c["done"])
+                        },
                         comments: try (comments[task] ?? []).map { c in
                             .init(author: try person(c, "author_id"), body: try c["body"], createdAt: try c["created_at"])
                         }

@@ -25,8 +25,9 @@ extension PostgresStore: CalendarFeedStore {
 
     public func calendarFeedOwner(secretHash: String) async throws -> CalendarFeedOwner? {
         try await read("calendarFeedOwner") { db in
-            guard let row = try await db.row("SELECT p.* FROM calendar_feed f JOIN person p ON p.id = f.person_id WHERE f.secret_hash = \(secretHash)")
-            else { return nil }
+            guard let row = try await db.row("""
+                SELECT p.* FROM calendar_feed f JOIN person p ON p.id = f.person_id WHERE f.secret_hash = \(secretHash)
+                """) else { return nil }
             let person = try Person(pg: row)
             let channels = try await db.rows("""
                 SELECT a.* FROM membership m JOIN account a ON a.id = m.account_id WHERE m.person_id = \(person.id.rawValue) ORDER BY a.id COLLATE "C"

@@ -4,7 +4,9 @@ import PostgresNIO
 extension PostgresStore: WebhookStore {
     public func createWebhook(in account: AccountID, name: String, secretHash: String, by person: PersonID?, at time: Date) async throws -> Webhook {
         try await write("createWebhook") { db in
-            guard try await db.exists("SELECT 1 FROM account WHERE id = \(account.rawValue)") else { throw KanavaError.notFound("channel \(account)") }
+            guard try await db.exists("SELECT 1 FROM account WHERE id = \(account.rawValue)") else {
+                throw KanavaError.notFound("channel \(account)")
+            }
             guard let id = try await db.value("""
                 INSERT INTO webhook (account_id, name, secret_hash, created_at, created_by)
                 VALUES (\(account.rawValue), \(name), \(secretHash), \(time), \(person?.rawValue))

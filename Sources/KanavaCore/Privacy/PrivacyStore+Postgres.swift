@@ -79,8 +79,9 @@ extension PostgresStore: PrivacyStore {
                       AND (value ->> 'email', value ->> 'name') IS DISTINCT FROM (\(erased.email)::text, \(erased.name)::text)
                 )
                 UPDATE \(unescaped: table) t
-                SET \(unescaped: column) = jsonb_set(jsonb_set(t.\(unescaped: column)::jsonb, array_append(m.path, 'email'), to_jsonb(\(erased.email)::text)),
-                                                     array_append(m.path, 'name'), to_jsonb(\(erased.name)::text))::text
+                SET \(unescaped: column) = jsonb_set(
+                    jsonb_set(t.\(unescaped: column)::jsonb, array_append(m.path, 'email'), to_jsonb(\(erased.email)::text)),
+                    array_append(m.path, 'name'), to_jsonb(\(erased.name)::text))::text
                 FROM match m WHERE \(unescaped: join)
                 RETURNING ARRAY[\(unescaped: rowKey)] AS row_key
                 """)

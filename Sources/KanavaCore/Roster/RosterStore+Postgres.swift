@@ -64,7 +64,8 @@ extension PostgresStore: RosterStore {
             }
             for removal in plan.removals {
                 try await db.execute("""
-                    DELETE FROM membership WHERE account_id = \(removal.account.rawValue) AND person_id = \(removal.person.rawValue) AND source = 'roster'
+                    DELETE FROM membership
+                    WHERE account_id = \(removal.account.rawValue) AND person_id = \(removal.person.rawValue) AND source = 'roster'
                     """)
             }
             for change in plan.roleChanges {

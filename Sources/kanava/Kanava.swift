@@ -9,7 +9,7 @@ struct KanavaCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kanava",
         abstract: "Kanava: the team messaging hub for national key accounts.",
-        subcommands: [Serve.self, User.self, RosterCommand.self, TemplateCommand.self, BackupCommand.self, RestoreCommand.self, BenchCommand.self, ExportCommand.self, ErasePersonCommand.self]
+        subcommands: [Serve.self, User.self, RosterCommand.self, TemplateCommand.self, BackupCommand.self, RestoreCommand.self, BenchCommand.self, ExportCommand.self, ErasePersonCommand.self, MigrateCommand.self]
     )
 }
 

@@ -5,9 +5,9 @@ import KanavaCore
 import KanavaTestSupport
 import Testing
 
-/// One chat client of the crash test: what it was told was stored, what it sent without hearing back, and what
-/// it has seen on the channel's stream.
-private final class CrashClient: @unchecked Sendable {
+/// One chat client of the crash tests (and of the multi-node test): what it was told was stored, what it sent without
+/// hearing back, and what it has seen on the channel's stream.
+final class CrashClient: @unchecked Sendable {
     let email: String
     /// clientId → message id, for every send the server acknowledged.
     var acknowledged: [String: Int] = [:]
@@ -216,7 +216,9 @@ struct CrashSafetyTests {
 
     /// Connects, resumes from the last sequence, retries what went unanswered, and posts. With `untilClosed` it posts
     /// until the connection breaks (the kill); otherwise `fresh` more messages, then reads until the stream is quiet.
-    private static func post(_ client: CrashClient, to port: Int, untilClosed: Bool, fresh: Int = 3) async throws {
+    /// Signs in on the server at `port`, subscribes from the client's last sequence number, retries what went
+    /// unanswered and posts `fresh` new messages, or posts without pause until the server goes away (`untilClosed`).
+    static func post(_ client: CrashClient, to port: Int, untilClosed: Bool, fresh: Int = 3) async throws {
         guard untilClosed else { return try await connectAndPost(client, to: port, untilClosed: false, fresh: fresh) }
         do {
             try await connectAndPost(client, to: port, untilClosed: true, fresh: fresh)

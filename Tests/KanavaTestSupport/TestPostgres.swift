@@ -55,6 +55,14 @@ public actor TestPostgres {
         return url.with(database: name)
     }
 
+    /// A new database without even the schema (`kanava migrate` makes it).
+    public func createEmptyDatabase() async throws -> PostgresURL {
+        let url = try await url()
+        let name = "kanava_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
+        try await Self.psql(url, "CREATE DATABASE \(name)")
+        return url.with(database: name)
+    }
+
     public nonisolated func dropDatabase(_ url: PostgresURL) async {
         _ = try? await Self.psql(url.with(database: "postgres"), "DROP DATABASE IF EXISTS \(url.database) WITH (FORCE)")
     }
@@ -79,7 +87,7 @@ public actor TestPostgres {
     }
 
     @discardableResult
-    static func psql(_ url: PostgresURL, _ sql: String) async throws -> String {
+    public static func psql(_ url: PostgresURL, _ sql: String) async throws -> String {
         let result = try await ChildProcess.run("/usr/bin/psql", [
             "-h", url.host, "-p", "\(url.port)", "-U", url.user, "-d", url.database, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql,
         ], environment: url.password.map { ["PGPASSWORD": $0] } ?? [:])

@@ -83,8 +83,8 @@ extension SQLiteStore: AccountStore {
         try await write("updateMember") { db in
             try db.execute(
                 sql: "UPDATE membership SET role = ?, source = ?, sites = ?, cities = ? WHERE account_id = ? AND person_id = ?",
-                arguments: [membership.role.rawValue, membership.source.rawValue, try Self.encodeList(membership.sites),
-                            try Self.encodeList(membership.cities), membership.account.rawValue, membership.person.rawValue]
+                arguments: [membership.role.rawValue, membership.source.rawValue, try StoredList.encode(membership.sites),
+                            try StoredList.encode(membership.cities), membership.account.rawValue, membership.person.rawValue]
             )
             guard db.changesCount == 1 else { throw KanavaError.notFound("membership") }
             return Committed(membership, events: try db.append([event], at: time))
@@ -109,22 +109,8 @@ extension SQLiteStore: AccountStore {
     static func insert(_ m: Membership, _ db: Database) throws {
         try db.cachedStatement(sql: "INSERT INTO membership (account_id, person_id, role, source, sites, cities, joined_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
             .execute(arguments: [m.account.rawValue, m.person.rawValue, m.role.rawValue, m.source.rawValue,
-                                 try encodeList(m.sites), try encodeList(m.cities), m.joinedAt])
+                                 try StoredList.encode(m.sites), try StoredList.encode(m.cities), m.joinedAt])
     }
-
-    /// Lists of places are stored as JSON arrays (most are empty or one site: those skip the coder).
-    static func encodeList(_ list: [String]) throws -> String {
-        if list.isEmpty { return "[]" }
-        return String(decoding: try listEncoder.encode(list), as: UTF8.self)
-    }
-
-    static func decodeList(_ json: String) -> [String] {
-        if json == "[]" { return [] }
-        return (try? listDecoder.decode([String].self, from: Data(json.utf8))) ?? []
-    }
-
-    private static let listEncoder = JSONEncoder()
-    private static let listDecoder = JSONDecoder()
 
     /// Account list rows: the viewer's role, the director (the earliest-joined account director), member count, head.
     private static func fetchSummaries(_ db: Database, viewer: PersonID?, membershipsOnly: Bool, account: AccountID?) throws -> [AccountSummary] {
@@ -179,8 +165,8 @@ extension Membership {
             person: PersonID(row["person_id"]),
             role: ChannelRole(rawValue: row["role"]) ?? .instructor,
             source: MembershipSource(rawValue: row["source"]) ?? .manual,
-            sites: SQLiteStore.decodeList(row["sites"]),
-            cities: SQLiteStore.decodeList(row["cities"]),
+            sites: StoredList.decode(row["sites"]),
+            cities: StoredList.decode(row["cities"]),
             joinedAt: row["joined_at"]
         )
     }

@@ -56,8 +56,8 @@ private struct ArchiveReader {
         try Row.fetchAll(db, sql: "SELECT * FROM membership WHERE account_id = ? ORDER BY joined_at, person_id", arguments: [account])
             .compactMap { row in
                 person(row, "person_id").map { person in
-                    ArchivedMember(person: person, role: row["role"], source: row["source"], sites: SQLiteStore.decodeList(row["sites"]),
-                                   cities: SQLiteStore.decodeList(row["cities"]), joinedAt: row["joined_at"])
+                    ArchivedMember(person: person, role: row["role"], source: row["source"], sites: StoredList.decode(row["sites"]),
+                                   cities: StoredList.decode(row["cities"]), joinedAt: row["joined_at"])
                 }
             }
     }
@@ -191,7 +191,7 @@ private struct ArchiveReader {
                     let task: Int64 = t["id"]
                     return .init(
                         id: task, position: t["position"], title: t["title"], description: t["description"], assignee: person(t, "assignee_id"),
-                        startDate: t["start_date"], dueDate: t["due_date"], status: t["status"], labels: SQLiteStore.decodeList(t["labels"]),
+                        startDate: t["start_date"], dueDate: t["due_date"], status: t["status"], labels: StoredList.decode(t["labels"]),
                         templateKey: t["template_key"], createdBy: person(t, "created_by"), createdAt: t["created_at"], updatedAt: t["updated_at"],
                         completedAt: t["completed_at"], deletedAt: t["deleted_at"],
                         checklist: (checklist[task] ?? []).map { c in .init(position: c["position"], text: c["text"], done: c["done"]) },
@@ -219,7 +219,7 @@ private struct ArchiveReader {
     func memos() throws -> [ArchivedMemo] {
         try Row.fetchAll(db, sql: "SELECT * FROM memo WHERE account_id = ? ORDER BY meeting_date, id", arguments: [account]).map { row in
             ArchivedMemo(
-                id: row["id"], title: row["title"], meetingDate: row["meeting_date"], participants: SQLiteStore.decodeList(row["participants"]),
+                id: row["id"], title: row["title"], meetingDate: row["meeting_date"], participants: StoredList.decode(row["participants"]),
                 body: row["body"], author: person(row, "author_id"), createdAt: row["created_at"], editedAt: row["edited_at"],
                 editedBy: person(row, "edited_by"), deletedAt: row["deleted_at"], deletedBy: person(row, "deleted_by")
             )

@@ -10,7 +10,7 @@ extension SQLiteStore: MemoStore {
                     INSERT INTO memo (account_id, title, meeting_date, participants, body, author_id, created_at)
                     VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [new.account.rawValue, new.title, new.meetingDate.description, try Self.encodeList(new.participants),
+                arguments: [new.account.rawValue, new.title, new.meetingDate.description, try StoredList.encode(new.participants),
                             new.body, new.author?.rawValue, time]
             )
             let memo = try Self.fetchMemo(db, MemoID(db.lastInsertedRowID), includeDeleted: false)!
@@ -25,7 +25,7 @@ extension SQLiteStore: MemoStore {
                     UPDATE memo SET title = ?, meeting_date = ?, participants = ?, body = ?, edited_at = ?, edited_by = ?
                     WHERE id = ? AND account_id = ? AND deleted_at IS NULL
                     """,
-                arguments: [memo.title, memo.meetingDate.description, try Self.encodeList(memo.participants), memo.body,
+                arguments: [memo.title, memo.meetingDate.description, try StoredList.encode(memo.participants), memo.body,
                             time, editor?.rawValue, memo.id.rawValue, memo.account.rawValue]
             )
             guard db.changesCount == 1 else { throw KanavaError.notFound("memo \(memo.id)") }
@@ -87,7 +87,7 @@ extension Memo {
             account: AccountID(stored: row["account_id"]),
             title: row["title"],
             meetingDate: LocalDate(meetingDate) ?? LocalDate(year: 1900, month: 1, day: 1)!,
-            participants: SQLiteStore.decodeList(row["participants"]),
+            participants: StoredList.decode(row["participants"]),
             body: row["body"],
             author: author.map { PersonRef(id: PersonID($0), name: row["author_name"] ?? "", email: row["author_email"] ?? "") },
             createdAt: row["created_at"],

@@ -163,7 +163,7 @@ extension SQLiteStore: NoticeStore {
                 try Self.pendingRows(db, notice).compactMap { row -> FollowUpCandidate? in
                     guard let person = PersonRef(row: row, prefix: "") else { return nil }
                     return FollowUpCandidate(notice: notice, person: person, language: row["language"], role: ChannelRole(rawValue: row["role"]) ?? .instructor,
-                                             cities: Self.decodeList(row["cities"]), joinedAt: row["joined_at"], reminders: row["reminders"] ?? 0,
+                                             cities: StoredList.decode(row["cities"]), joinedAt: row["joined_at"], reminders: row["reminders"] ?? 0,
                                              lastRemindedAt: row["last_reminded_at"], escalatedAt: row["escalated_at"])
                 }
             }

@@ -136,7 +136,7 @@ extension SQLiteStore: PlannerStore {
                     updated_at = ?, completed_at = CASE WHEN ? = 'done' THEN COALESCE(completed_at, ?) ELSE NULL END
                 WHERE id = ?
                 """, arguments: [fields.title, fields.description, fields.assignee?.rawValue, fields.startDate?.description,
-                                 fields.dueDate?.description, fields.status.rawValue, try Self.encodeList(fields.labels), time,
+                                 fields.dueDate?.description, fields.status.rawValue, try StoredList.encode(fields.labels), time,
                                  fields.status.rawValue, time, id.rawValue])
             try Self.replaceChecklist(db, of: id, with: fields.checklist)
             let task = try Self.fetchTask(db, id, account)!
@@ -295,7 +295,7 @@ extension SQLiteStore: PlannerStore {
                                       template_key, created_by, created_at, completed_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [account.rawValue, bucket.rawValue, position, fields.title, fields.description, fields.assignee?.rawValue,
-                             fields.startDate?.description, fields.dueDate?.description, fields.status.rawValue, try encodeList(fields.labels),
+                             fields.startDate?.description, fields.dueDate?.description, fields.status.rawValue, try StoredList.encode(fields.labels),
                              templateKey, person?.rawValue, time, fields.status == .done ? time : nil])
         let id = PlannerTaskID(db.lastInsertedRowID)
         try replaceChecklist(db, of: id, with: fields.checklist)
@@ -374,7 +374,7 @@ extension PlannerTask {
             dueDate: due.flatMap(LocalDate.init),
             // Stored values were validated when written.
             status: PlannerTaskStatus(rawValue: row["status"]) ?? .notStarted,
-            labels: SQLiteStore.decodeList(row["labels"]),
+            labels: StoredList.decode(row["labels"]),
             checklist: checklist,
             commentCount: row["comment_count"],
             templateKey: row["template_key"],

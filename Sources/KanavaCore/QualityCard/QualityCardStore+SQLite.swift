@@ -128,7 +128,7 @@ extension SQLiteStore: QualityCardStore {
                 """, arguments: [account.rawValue])
             return rows.count { row in
                 // A restricted section is owed only by the roles that may see it.
-                Self.decodeRoles(row["restricted_to"]).map { roles in ChannelRole(rawValue: row["role"]).map(roles.contains) ?? false } ?? true
+                StoredRoles.decode(row["restricted_to"]).map { roles in ChannelRole(rawValue: row["role"]).map(roles.contains) ?? false } ?? true
             }
         }
     }

@@ -71,7 +71,7 @@ extension SQLiteStore: RosterStore {
             }
             let setPlaces = try db.cachedStatement(sql: "UPDATE membership SET sites = ?, cities = ? WHERE account_id = ? AND person_id = ?")
             for change in plan.placeChanges {
-                try setPlaces.execute(arguments: [try Self.encodeList(change.sites), try Self.encodeList(change.cities),
+                try setPlaces.execute(arguments: [try StoredList.encode(change.sites), try StoredList.encode(change.cities),
                                                   change.membership.account.rawValue, change.membership.person.rawValue])
             }
 

@@ -151,7 +151,7 @@ extension SQLiteStore: SectionStore {
                 WHERE s.must_read AND s.in_use AND s.revision > 0 AND (c.revision IS NULL OR c.revision < s.revision)
                 """, arguments: [person.rawValue])
             for row in rows {
-                let restricted = Self.decodeRoles(row["restricted_to"])
+                let restricted = StoredRoles.decode(row["restricted_to"])
                 guard restricted.map({ roles in ChannelRole(rawValue: row["role"]).map(roles.contains) ?? false }) ?? true else { continue }
                 result[AccountID(stored: row["account_id"]), default: 0] += 1
             }
@@ -191,15 +191,7 @@ extension SQLiteStore: SectionStore {
                 origin = excluded.origin, required = excluded.required, must_read = excluded.must_read, restricted_to = excluded.restricted_to,
                 editable_by = excluded.editable_by, in_use = excluded.in_use, in_template = excluded.in_template
             """, arguments: [account.rawValue, s.key, s.number, s.title, s.titleEn, s.origin.rawValue, s.required, s.mustRead,
-                             encodeRoles(s.restrictedTo), encodeRoles(s.editableBy), s.inUse, s.inTemplate, s.revision])
-    }
-
-    static func encodeRoles(_ roles: Set<ChannelRole>?) -> String? {
-        roles.map { $0.map(\.rawValue).sorted().joined(separator: ",") }
-    }
-
-    static func decodeRoles(_ text: String?) -> Set<ChannelRole>? {
-        text.map { Set($0.split(separator: ",").compactMap { ChannelRole(rawValue: String($0)) }) }
+                             StoredRoles.encode(s.restrictedTo), StoredRoles.encode(s.editableBy), s.inUse, s.inTemplate, s.revision])
     }
 }
 
@@ -208,7 +200,7 @@ extension Section {
         self.init(
             key: row["key"], number: row["number"], title: row["title"], titleEn: row["title_en"],
             origin: Origin(rawValue: row["origin"]) ?? .custom, required: row["required"], mustRead: row["must_read"],
-            restrictedTo: SQLiteStore.decodeRoles(row["restricted_to"]), editableBy: SQLiteStore.decodeRoles(row["editable_by"]) ?? [],
+            restrictedTo: StoredRoles.decode(row["restricted_to"]), editableBy: StoredRoles.decode(row["editable_by"]) ?? [],
             inUse: row["in_use"], inTemplate: row["in_template"], revision: row["revision"]
         )
     }

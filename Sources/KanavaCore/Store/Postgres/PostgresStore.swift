@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Metrics
 import PostgresNIO
+import Synchronization
 
 /// The store on PostgreSQL, for installations that run several `kanava serve` nodes on one database.
 ///
@@ -55,12 +56,17 @@ public final class PostgresStore: Sendable {
         _ = try await read("ping") { db in try await db.value("SELECT 1", as: Int.self) }
     }
 
+    /// Connects once, outside the pool, until that works: the pool would only say that no connection came, where a
+    /// connection of its own says why (refused, no such database, wrong password).
     private func waitUntilReachable(timeout: Duration) async throws {
         let deadline = ContinuousClock.now + timeout
         var delay = Duration.milliseconds(250)
         while true {
             do {
-                try await ping()
+                let connection = try await PostgresConnection.connect(
+                    on: PostgresConnection.defaultEventLoopGroup.any(), configuration: try url.connectionConfiguration(), id: 0, logger: logger
+                ).get()
+                try? await connection.close()
                 return
             } catch {
                 guard ContinuousClock.now + delay < deadline else {
@@ -76,14 +82,14 @@ public final class PostgresStore: Sendable {
     }
 
     /// A consistent snapshot for the body's queries (REPEATABLE READ, READ ONLY).
-    func read<T: Sendable>(_ operation: String, _ body: @Sendable (PostgresDB) async throws -> T) async throws -> T {
+    func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (PostgresDB) async throws -> T) async throws -> T {
         try await measure(operation) {
             try await transaction("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", body)
         }
     }
 
     /// One transaction (READ COMMITTED), run again when it loses a deadlock or a serialization conflict.
-    func write<T: Sendable>(_ operation: String, _ body: @Sendable (PostgresDB) async throws -> T) async throws -> T {
+    func write<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (PostgresDB) async throws -> T) async throws -> T {
         try await measure(operation) {
             var attempt = 1
             while true {
@@ -97,13 +103,13 @@ public final class PostgresStore: Sendable {
     }
 
     /// Chat sends: the SQLite store groups them into shared commits; PostgreSQL's own commits already overlap.
-    func groupedWrite<T: Sendable>(_ operation: String, _ body: @Sendable (PostgresDB) async throws -> T) async throws -> T {
+    func groupedWrite<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (PostgresDB) async throws -> T) async throws -> T {
         try await write(operation, body)
     }
 
-    private func transaction<T: Sendable>(_ begin: PostgresQuery, _ body: @Sendable (PostgresDB) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
-            let db = PostgresDB(connection: connection, logger: logger)
+    private func transaction<T: Sendable>(_ begin: PostgresQuery, _ body: @escaping @Sendable (PostgresDB) async throws -> T) async throws -> T {
+        try await withConnection { connection in
+            let db = PostgresDB(connection: connection, logger: self.logger)
             try await db.execute(begin)
             do {
                 let value = try await body(db)
@@ -114,6 +120,39 @@ public final class PostgresStore: Sendable {
                 _ = try? await db.execute("ROLLBACK")
                 throw error
             }
+        }
+    }
+
+    /// How long a call waits for a connection before it answers "unavailable" (HTTP 503): while the database is away,
+    /// the pool keeps trying to connect, and callers should not hang meanwhile.
+    static let connectionWait = Duration.seconds(5)
+
+    /// A pooled connection for `body`, or ``KanavaError/Code/unavailable`` when none comes within ``connectionWait``.
+    /// Once `body` has its connection it runs to its end, however long (a roster sync's transaction may take a while).
+    private func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let race = ConnectionRace<T>()
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                race.start(continuation)
+                let work = Task {
+                    do {
+                        let value = try await self.client.withConnection { connection in
+                            race.leased()
+                            return try await body(connection)
+                        }
+                        race.finish(.success(value))
+                    } catch {
+                        race.finish(.failure(error))
+                    }
+                }
+                race.onGiveUp { work.cancel() }
+                Task {
+                    try? await Task.sleep(for: Self.connectionWait)
+                    race.timeOut()
+                }
+            }
+        } onCancel: {
+            race.cancel()
         }
     }
 
@@ -172,3 +211,52 @@ public final class PostgresStore: Sendable {
 }
 
 extension PostgresStore: KanavaStore {}
+
+/// Who answers a ``PostgresStore/withConnection(_:)`` call first: its work, or the wait for a connection running out
+/// before the work got one. The work is left to end by itself (its lease request is cancelled).
+private final class ConnectionRace<T: Sendable>: Sendable {
+    private struct State {
+        var continuation: CheckedContinuation<T, any Error>?
+        var leased = false
+        var giveUp: (@Sendable () -> Void)?
+    }
+    private let state = Mutex(State())
+
+    func start(_ continuation: CheckedContinuation<T, any Error>) {
+        state.withLock { $0.continuation = continuation }
+    }
+
+    func onGiveUp(_ action: @escaping @Sendable () -> Void) {
+        state.withLock { $0.giveUp = action }
+    }
+
+    func leased() {
+        state.withLock { $0.leased = true }
+    }
+
+    func finish(_ result: Result<T, any Error>) {
+        state.withLock { state -> CheckedContinuation<T, any Error>? in
+            defer { state.continuation = nil }
+            return state.continuation
+        }?.resume(with: result)
+    }
+
+    func cancel() {
+        let (continuation, giveUp) = state.withLock { state -> (CheckedContinuation<T, any Error>?, (@Sendable () -> Void)?) in
+            defer { state.continuation = nil }
+            return (state.continuation, state.giveUp)
+        }
+        continuation?.resume(throwing: CancellationError())
+        giveUp?()
+    }
+
+    func timeOut() {
+        let (continuation, giveUp) = state.withLock { state -> (CheckedContinuation<T, any Error>?, (@Sendable () -> Void)?) in
+            guard !state.leased, let continuation = state.continuation else { return (nil, nil) }
+            state.continuation = nil
+            return (continuation, state.giveUp)
+        }
+        continuation?.resume(throwing: KanavaError(.unavailable, "the database cannot be reached; try again"))
+        giveUp?()
+    }
+}

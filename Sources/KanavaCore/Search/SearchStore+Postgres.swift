@@ -59,12 +59,9 @@ extension PostgresStore: SearchStore {
                 """).map { row in
                 let root: Int64? = try row["thread_root_id"]
                 let privateWith: Int64? = try row["private_with"]
-                let person: Int64? = try row["person_id"]
-                let name: String? = try row["name"]
-                let email: String? = try row["email"]
                 return MessageHit(account: AccountID(stored: try row["account_id"]), accountName: try row["account_name"],
                                   id: MessageID(try row["id"]), threadRoot: root.map { MessageID($0) }, privateWith: privateWith.map { PersonID($0) },
-                                  author: person.map { PersonRef(id: PersonID($0), name: name ?? "", email: email ?? "") },
+                                  author: try PersonRef(pg: row, prefix: ""),
                                   authorName: try row["author_name"], createdAt: try row["created_at"], snippet: try Self.snippet(row))
             }
         }

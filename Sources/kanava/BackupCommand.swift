@@ -15,6 +15,7 @@ struct BackupCommand: ParsableCommand {
 
     func run() throws {
         let config = try installation.loadConfig()
+        try refusePostgres(config, "back up a PostgreSQL installation with pg_dump or pg_basebackup, and data_dir's files/ beside it")
         let started = ContinuousClock.now
         do {
             let manifest = try Backup.create(dataDir: URL(fileURLWithPath: config.dataDir), destination: URL(fileURLWithPath: destination))
@@ -46,6 +47,7 @@ struct RestoreCommand: ParsableCommand {
 
     func run() throws {
         let config = try installation.loadConfig()
+        try refusePostgres(config, "restore a PostgreSQL installation with pg_restore (or from its base backup), and data_dir's files/ beside it")
         do {
             let manifest = try Restore.run(from: URL(fileURLWithPath: source), into: URL(fileURLWithPath: config.dataDir))
             say("Restored the backup of \(manifest.createdAt.formatted(.iso8601)) into \(config.dataDir): "
@@ -55,4 +57,11 @@ struct RestoreCommand: ParsableCommand {
             throw ExitCode(1)
         }
     }
+}
+
+/// `backup` and `restore` work on the SQLite file; a PostgreSQL installation has PostgreSQL's own tools.
+private func refusePostgres(_ config: KanavaConfig, _ advice: String) throws {
+    guard config.database.isPostgres else { return }
+    FileHandle.standardError.write(Data("kanava: this installation is on PostgreSQL (database.url): \(advice); see docs/operations.md\n".utf8))
+    throw ExitCode(1)
 }

@@ -38,8 +38,8 @@ final class CapturedLog: Sendable {
     static let account = AccountID(rawValue: "A1")!
 
     /// An installation whose clock reads noon, 10 March 2026 in Helsinki, with channel A1 (and B2) and no template events.
-    private func withClock(_ body: (TestInstallation) async throws -> Void) async throws {
-        try await withInstallation(configure: { config in
+    private func withClock(_ backend: Backend, _ body: (TestInstallation) async throws -> Void) async throws {
+        try await withInstallation(backend, configure: { config in
             let empty = URL(fileURLWithPath: config.dataDir).appendingPathComponent("annual-clock.yaml")
             FileManager.default.createFile(atPath: empty.path, contents: Data("events: []\n".utf8))
             config.templates.annualClock = empty.path
@@ -62,15 +62,16 @@ final class CapturedLog: Sendable {
         try await t.kanava.chat.history(account, .channel, before: nil, limit: 200, for: TestInstallation.system).messages
     }
 
-    /// Another process on the same database file: its own connections, services and reminder bot.
+    /// Another process on the same database (the SQLite file, or the PostgreSQL database by its URL): its own
+    /// connections, services and reminder bot. The test closes its store at the end.
     private func secondProcess(_ t: TestInstallation) async throws -> Kanava {
         var logger = Logger(label: "second")
         logger.logLevel = .warning
         return try await Kanava.open(config: t.kanava.config, clock: t.clock, logger: logger)
     }
 
-    @Test func aReminderIsPostedOnceAsVuosikelloAcrossARestart() async throws {
-        try await withClock { t in
+    @Test(arguments: Backend.all) func aReminderIsPostedOnceAsVuosikelloAcrossARestart(_ backend: Backend) async throws {
+        try await withClock(backend) { t in
             let meeting = try await event(t, "Neljännesvuosittainen asiakastapaaminen", start: "2026-03-17", lead: 7)
             try await event(t, "Laatukäynti", start: "2026-03-10", lead: 0, owner: "supervisor")
             try await event(t, "Raportti", start: "2026-03-11", lead: 3, owner: "board")
@@ -109,11 +110,12 @@ final class CapturedLog: Sendable {
             #expect(try await restarted.clockReminders.round().posted == 1)
             #expect(try await t.kanava.clockReminders.round().posted == 0)
             #expect(try await botMessages(t).count == 4)
+            await restarted.store.close()
         }
     }
 
-    @Test func interleavedRoundsOfTwoProcessesPostEachOccurrenceOnce() async throws {
-        try await withClock { t in
+    @Test(arguments: Backend.all) func interleavedRoundsOfTwoProcessesPostEachOccurrenceOnce(_ backend: Backend) async throws {
+        try await withClock(backend) { t in
             let monthly = try await event(t, "Laatukäynti", start: "2026-03-31", recurrence: "FREQ=MONTHLY;BYMONTHDAY=-1", lead: 5, owner: "supervisor")
             try await event(t, "Tyytyväisyyskäynti", start: "2026-03-15", recurrence: "FREQ=MONTHLY;BYMONTHDAY=15", lead: 2, owner: "supervisor",
                             account: AccountID(rawValue: "B2")!)
@@ -134,11 +136,12 @@ final class CapturedLog: Sendable {
                            "2 päivän päästä (15.5.2026): Tyytyväisyyskäynti — vastuu: esimies"])
             #expect(posted == a1.count + b2.count)
             #expect(Set(try await t.store.clockReminderRecords(from: LocalDate("2026-01-01")!).filter { $0.key.event == monthly.id }.map(\.outcome)) == [.posted])
+            await other.store.close()
         }
     }
 
-    @Test func concurrentRoundsPostEachReminderOnce() async throws {
-        try await withClock { t in
+    @Test(arguments: Backend.all) func concurrentRoundsPostEachReminderOnce(_ backend: Backend) async throws {
+        try await withClock(backend) { t in
             for index in 1...12 {
                 try await event(t, "Tapahtuma \(index)", start: "2026-03-1\(index % 8 + 1)", lead: 9,
                                 account: index.isMultiple(of: 2) ? Self.account : AccountID(rawValue: "B2")!)
@@ -153,11 +156,12 @@ final class CapturedLog: Sendable {
             let messages = try await botMessages(t) + botMessages(t, AccountID(rawValue: "B2")!)
             #expect(messages.count == 12)
             #expect(Set(messages.compactMap(\.clientId)).count == 12)
+            await other.store.close()
         }
     }
 
-    @Test func afterDowntimeMissedRemindersOfComingEventsArePostedAndThoseOfPastEventsSkippedAndLogged() async throws {
-        try await withClock { t in
+    @Test(arguments: Backend.all) func afterDowntimeMissedRemindersOfComingEventsArePostedAndThoseOfPastEventsSkippedAndLogged(_ backend: Backend) async throws {
+        try await withClock(backend) { t in
             let log = CapturedLog()
             let bot = ClockReminders(store: t.store, chat: t.kanava.chat, clock: t.clock, logger: log.logger)
             let coming = try await event(t, "Ohjausryhmä", start: "2026-03-20", lead: 7)
@@ -195,8 +199,8 @@ final class CapturedLog: Sendable {
         }
     }
 
-    @Test func aClaimLeftByADeadProcessIsTakenOverWithoutADoubleMessage() async throws {
-        try await withClock { t in
+    @Test(arguments: Backend.all) func aClaimLeftByADeadProcessIsTakenOverWithoutADoubleMessage(_ backend: Backend) async throws {
+        try await withClock(backend) { t in
             let crashedBeforePosting = try await event(t, "Ensimmäinen", start: "2026-03-12", lead: 3)
             let crashedAfterPosting = try await event(t, "Toinen", start: "2026-03-13", lead: 3)
             let now = t.clock.now()

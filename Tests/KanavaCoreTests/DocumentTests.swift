@@ -505,13 +505,24 @@ func kanavaError(_ body: () async throws -> Void) async -> KanavaError? {
             await expectKanavaError(.notFound) { try await w.documents.remove(w.account, document: document.id, by: w.director) }
             await expectKanavaError(.notFound) { _ = try await w.documents.update(w.account, document: document.id, DocumentChange(title: "x"), by: w.director) }
             // Kept: the row (marked removed, by whom) and the file.
-            let queue = try DatabaseQueue(path: Kanava.databasePath(t.kanava.config))
-            let found = try await queue.read { db in
-                try Row.fetchOne(db, sql: "SELECT removed_at, removed_by FROM document WHERE id = ?", arguments: [document.id.rawValue])
+            let removedAt: Date?, removedBy: Int64?
+            switch backend {
+            case .sqlite:
+                let queue = try DatabaseQueue(path: Kanava.databasePath(t.kanava.config))
+                let found = try await queue.read { db in
+                    try Row.fetchOne(db, sql: "SELECT removed_at, removed_by FROM document WHERE id = ?", arguments: [document.id.rawValue])
+                }
+                let row = try #require(found)
+                removedAt = row["removed_at"]
+                removedBy = row["removed_by"]
+            case .postgres:
+                let found = try await TestPostgres.psql(try PostgresURL(t.kanava.config.database.url), """
+                    SELECT extract(epoch FROM removed_at), removed_by FROM document WHERE id = \(document.id.rawValue)
+                    """).trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "|", omittingEmptySubsequences: false)
+                try #require(found.count == 2)
+                removedAt = Double(found[0]).map(Date.init(timeIntervalSince1970:))
+                removedBy = Int64(found[1])
             }
-            let row = try #require(found)
-            let removedAt: Date? = row["removed_at"]
-            let removedBy: Int64? = row["removed_by"]
             #expect(removedAt != nil)
             #expect(removedBy == w.director.person?.id.rawValue)
             #expect(w.blobs().count == 1)

@@ -5,7 +5,7 @@ import Testing
 
 private func date(_ text: String) -> LocalDate { LocalDate(text)! }
 
-/// The planner on a real SQLite file: buckets and tasks, moves, templates, overdue figures, and what is refused.
+/// The planner on each backend: buckets and tasks, moves, templates, overdue figures, and what is refused.
 @Suite struct PlannerTests {
     static let a1 = AccountID(rawValue: "A1")!
     static let b2 = AccountID(rawValue: "B2")!
@@ -549,6 +549,49 @@ private func date(_ text: String) -> LocalDate { LocalDate(text)! }
             #expect(tooMany.code == .conflict)
             #expect(tooMany.message.contains("1000 tasks"))
             #expect(try await planner.board(Self.a1, for: director).tasks.count == PlannerLimits.maxTasks)
+        }
+    }
+
+    /// Moves, adds and deletes that commit at the same time (on PostgreSQL on several connections, as from several
+    /// nodes) leave the buckets and every bucket's tasks numbered 0…n-1, with no task lost or doubled.
+    @Test(arguments: Backend.all) func movesAtTheSameTimeKeepEveryBucketNumberedInOrder(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
+            let p = try await setUp(t)
+            let planner = t.kanava.planner
+            let director = Principal.person(p.director)
+            var buckets: [PlannerBucketID] = []
+            for name in ["Vasen", "Keski", "Oikea"] { buckets.append(try await planner.createBucket(Self.a1, name: name, by: director).id) }
+            var tasks: [PlannerTaskID] = []
+            for index in 0..<12 {
+                tasks.append(try await planner.createTask(Self.a1, PlannerTaskInput(bucket: buckets[index % 3], title: "T\(index)"), by: director).id)
+            }
+            let mark = try await head(t)
+            let (ids, columns) = (tasks, buckets)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for round in 0..<60 {
+                    group.addTask {
+                        switch round % 6 {
+                        case 4: _ = try await planner.createTask(Self.a1, PlannerTaskInput(bucket: columns[round % 3], title: "U\(round)"), by: director)
+                        case 5: _ = try await planner.moveBucket(Self.a1, columns[round % 3], to: round % 4, by: director)
+                        default: _ = try await planner.moveTask(Self.a1, ids[round % 12], to: columns[(round / 2) % 3], index: round % 5, by: director)
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            try await planner.deleteTask(Self.a1, ids[0], by: director)
+
+            let board = try await planner.board(Self.a1, for: director)
+            #expect(board.buckets.map(\.position) == [0, 1, 2])
+            #expect(Set(board.buckets.map(\.id)) == Set(buckets))
+            for bucket in board.buckets {
+                let column = board.tasks.filter { $0.bucket == bucket.id }
+                #expect(column.map(\.position) == Array(column.indices), "positions 0…n-1 in \(bucket.name)")
+            }
+            #expect(board.tasks.count == 12 + 10 - 1)
+            #expect(Set(board.tasks.map(\.id)).count == board.tasks.count)
+            let moves = try await t.store.events(in: Self.a1, after: mark, limit: 1000).filter { $0.kind == .plannerTaskMoved }
+            #expect(moves.count == 40)
         }
     }
 }

@@ -64,14 +64,43 @@ private extension TestInstallation {
         _ = try await kanava.notices.acknowledge(a1, notice, by: try await who(email))
     }
 
-    /// Runs SQL on the installation's database (fixture rows of features without a service on this branch).
-    func sql(_ statement: String, _ arguments: StatementArguments = []) async throws {
-        let queue = try DatabaseQueue(path: Kanava.databasePath(kanava.config))
-        try await queue.write { db in try db.execute(sql: statement, arguments: arguments) }
+    /// Runs SQL on the installation's database, below the store: fixture rows, and what the database itself refuses.
+    /// `?` placeholders take `arguments` in order (on PostgreSQL spliced in as literals by ``postgresLiteral(_:)``).
+    func sql(_ statement: String, _ arguments: [(any DatabaseValueConvertible)?] = []) async throws {
+        switch backend {
+        case .sqlite:
+            let queue = try DatabaseQueue(path: Kanava.databasePath(kanava.config))
+            let arguments = StatementArguments(arguments)
+            try await queue.write { db in try db.execute(sql: statement, arguments: arguments) }
+        case .postgres:
+            var values = arguments.makeIterator()
+            var sql = ""
+            for (index, part) in statement.split(separator: "?", omittingEmptySubsequences: false).enumerated() {
+                if index > 0 { sql += postgresLiteral(values.next() ?? nil) }
+                sql += part
+            }
+            try await TestPostgres.psql(try PostgresURL(kanava.config.database.url), sql)
+        }
     }
 
     func head(_ account: AccountID) async throws -> Int64 {
         try #require(try await store.accountSummary(account, viewer: nil)).head
+    }
+}
+
+/// A fixture value as a PostgreSQL literal: dates as UTC timestamps with milliseconds, text quoted.
+private func postgresLiteral(_ value: (any DatabaseValueConvertible)?) -> String {
+    if let date = value as? Date {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return "'\(formatter.string(from: date))'"
+    }
+    switch value?.databaseValue.storage ?? .null {
+    case .null: return "NULL"
+    case .int64(let int): return "\(int)"
+    case .double(let double): return "\(double)"
+    case .string(let string): return "'\(string.replacingOccurrences(of: "'", with: "''"))'"
+    case .blob(let data): return "'\\x\(data.map { String(format: "%02x", $0) }.joined())'::bytea"
     }
 }
 
@@ -308,9 +337,11 @@ private let fullCard = QualityCardInput(status: "green", summary: "Hyvä kuukaus
             #expect(try await t.head(t.a1) == head)
             #expect(try await cards.versions(t.a1, month: "2026-04", for: jaana) == [submitted])
             // Nor can anything below the service change it: the database refuses.
-            await #expect(throws: DatabaseError.self) {
+            let refusal = await #expect(throws: (any Error).self) {
                 try await t.sql("UPDATE quality_card SET summary = 'Muutettu' WHERE account_id = 'A1' AND month = '2026-04' AND version = 1")
             }
+            #expect(t.backend == .postgres || refusal is DatabaseError)
+            #expect(refusal.map { "\($0)" }?.contains("a submitted quality card is frozen") == true)
             #expect(try await cards.versions(t.a1, month: "2026-04", for: jaana) == [submitted])
             // Nothing changed: no new version either.
             _ = try await cards.save(t.a1, month: "2026-04", QualityCardInput(summary: "Huhtikuu"), by: jaana)

@@ -27,7 +27,7 @@ extension PostgresStore {
     }
 
     /// Inserts an event; nil when the account already has an event (even a deleted one) of the same template key.
-    private static func insertClockEvent(_ new: NewClockEvent, at time: Date, _ db: PostgresDB) async throws -> ClockEvent? {
+    static func insertClockEvent(_ new: NewClockEvent, at time: Date, _ db: PostgresDB) async throws -> ClockEvent? {
         try await db.row("""
             INSERT INTO clock_event (account_id, template_key, title, description, kind, owner, start_date, recurrence, lead_days, created_at)
             VALUES (\(new.account.rawValue), \(new.templateKey), \(new.title), \(new.description), \(new.kind.rawValue), \(new.owner.rawValue),

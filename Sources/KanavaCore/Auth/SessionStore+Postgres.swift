@@ -37,13 +37,13 @@ extension PostgresStore: SessionStore {
 
     public func touchSession(tokenHash: String, at time: Date) async throws {
         try await write("touchSession") { db in
-            try await db.execute("UPDATE session SET last_seen_at = \(time) WHERE token_hash = \(tokenHash)")
+            _ = try await db.execute("UPDATE session SET last_seen_at = \(time) WHERE token_hash = \(tokenHash)")
         }
     }
 
     public func deleteSession(tokenHash: String) async throws {
         try await write("deleteSession") { db in
-            try await db.execute("DELETE FROM session WHERE token_hash = \(tokenHash)")
+            _ = try await db.execute("DELETE FROM session WHERE token_hash = \(tokenHash)")
         }
     }
 

@@ -12,7 +12,7 @@ extension SQLiteStore: ChatStore {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [
                     new.account.rawValue, new.author?.rawValue, new.authorName, new.clientId, new.threadRoot?.rawValue,
-                    new.privateWith?.rawValue, new.body, try Self.encodeMentions(new.mentions), time, new.bot?.rawValue,
+                    new.privateWith?.rawValue, new.body, try StoredMentions.encode(new.mentions), time, new.bot?.rawValue,
                 ])
             let id = MessageID(db.lastInsertedRowID)
             for person in Set(new.mentions.map(\.id)) {
@@ -37,7 +37,7 @@ extension SQLiteStore: ChatStore {
             try db.execute(sql: "INSERT INTO message_edit (message_id, body, replaced_at, replaced_by) VALUES (?, ?, ?, ?)",
                            arguments: [id.rawValue, oldBody, time, editor?.rawValue])
             try db.execute(sql: "UPDATE message SET body = ?, mentions = ?, edited_at = ? WHERE id = ?",
-                           arguments: [body, try Self.encodeMentions(mentions), time, id.rawValue])
+                           arguments: [body, try StoredMentions.encode(mentions), time, id.rawValue])
             try db.execute(sql: "DELETE FROM message_mention WHERE message_id = ?", arguments: [id.rawValue])
             for person in Set(mentions.map(\.id)) {
                 try db.execute(sql: "INSERT INTO message_mention (person_id, message_id) VALUES (?, ?)", arguments: [person.rawValue, id.rawValue])
@@ -158,14 +158,6 @@ extension SQLiteStore: ChatStore {
         try Row.fetchOne(db.cachedStatement(sql: messageSelect + " WHERE m.account_id = ? AND m.author_id IS ? AND m.bot_id IS ? AND m.client_id = ?"),
                          arguments: [account.rawValue, author?.rawValue, bot?.rawValue, clientId]).map(Message.init(row:))
     }
-
-    static func encodeMentions(_ mentions: [PersonRef]) throws -> String {
-        mentions.isEmpty ? "[]" : String(decoding: try JSONEncoder().encode(mentions), as: UTF8.self)
-    }
-
-    static func decodeMentions(_ json: String) -> [PersonRef] {
-        json == "[]" ? [] : (try? JSONDecoder().decode([PersonRef].self, from: Data(json.utf8))) ?? []
-    }
 }
 
 extension PersonRef {
@@ -194,7 +186,7 @@ extension Message {
         self.init(
             id: MessageID(id), account: AccountID(stored: account), author: PersonRef(row: row, prefix: ""),
             authorName: authorName, clientId: clientId, threadRoot: root.map { MessageID($0) },
-            privateWith: privateWith.map { PersonID($0) }, body: body, html: nil, mentions: SQLiteStore.decodeMentions(mentions),
+            privateWith: privateWith.map { PersonID($0) }, body: body, html: nil, mentions: StoredMentions.decode(mentions),
             replyCount: replyCount, lastReplyAt: lastReplyAt, createdAt: createdAt,
             editedAt: editedAt, deletedAt: deletedAt
         )

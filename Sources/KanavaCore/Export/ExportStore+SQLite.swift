@@ -162,12 +162,11 @@ private struct ArchiveReader {
 
     func cards() throws -> [ArchivedCard] {
         try Row.fetchAll(db, sql: "SELECT * FROM quality_card WHERE account_id = ? ORDER BY month, version", arguments: [account]).map { row in
-            let figures: String? = row["figures"]
             return ArchivedCard(
                 month: row["month"], version: row["version"], status: row["status"], summary: row["summary"], asks: row["asks"],
                 customerSatisfaction: row["customer_satisfaction"], auditScore: row["audit_score"], openComplaints: row["open_complaints"],
                 monthlyBillingCents: row["monthly_billing_cents"],
-                figures: try figures.map { try SQLiteStore.figuresDecoder.decode(QualityFigures.self, from: Data($0.utf8)) },
+                figures: try QualityCardStoreRules.decodeFigures(row["figures"]),
                 createdBy: person(row, "created_by"), createdAt: row["created_at"], updatedBy: person(row, "updated_by"),
                 updatedAt: row["updated_at"], submittedBy: person(row, "submitted_by"), submittedAt: row["submitted_at"]
             )

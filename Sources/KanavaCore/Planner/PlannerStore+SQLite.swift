@@ -83,8 +83,7 @@ extension SQLiteStore: PlannerStore {
                                   events: @escaping PlannerEvents<PlannerBucketMove>) async throws -> Committed<PlannerBucketMove> {
         try await write("movePlannerBucket") { db in
             guard try Self.fetchBucket(db, id, account) != nil else { throw KanavaError.notFound("bucket \(id)") }
-            var order = try Self.fetchBuckets(db, account).map(\.id).filter { $0 != id }
-            order.insert(id, at: min(max(index, 0), order.count))
+            let order = PlannerStoreRules.placing(id, at: index, in: try Self.fetchBuckets(db, account).map(\.id).filter { $0 != id })
             try Self.renumberBuckets(db, order)
             try db.execute(sql: "UPDATE planner_bucket SET updated_at = ? WHERE id = ?", arguments: [time, id.rawValue])
             let move = PlannerBucketMove(bucket: try Self.fetchBucket(db, id, account)!, order: order)
@@ -97,13 +96,9 @@ extension SQLiteStore: PlannerStore {
         try await write("deletePlannerBucket") { db in
             guard let bucket = try Self.fetchBucket(db, id, account) else { throw KanavaError.notFound("bucket \(id)") }
             let open = try Self.liveTaskIDs(db, in: id).count
-            guard open == 0 else {
-                throw KanavaError(.conflict, "the bucket '\(bucket.name)' still has \(open) task\(open == 1 ? "" : "s"): move or delete \(open == 1 ? "it" : "them") first")
-            }
+            guard open == 0 else { throw PlannerStoreRules.bucketNotEmpty(bucket, open: open) }
             let others = try Self.fetchBuckets(db, account).map(\.id).filter { $0 != id }
-            guard let first = others.first else {
-                throw KanavaError(.conflict, "a planner keeps at least one bucket: rename the last one instead")
-            }
+            guard let first = others.first else { throw PlannerStoreRules.lastBucket }
             // Deleted tasks stay (past months' overdue figures count them): they go with the first remaining bucket.
             try db.execute(sql: "UPDATE planner_task SET bucket_id = ? WHERE bucket_id = ?", arguments: [first.rawValue, id.rawValue])
             try db.execute(sql: "DELETE FROM planner_bucket WHERE id = ?", arguments: [id.rawValue])
@@ -162,8 +157,7 @@ extension SQLiteStore: PlannerStore {
             guard let task = try Self.fetchTask(db, id, account) else { throw KanavaError.notFound("task \(id)") }
             guard try Self.fetchBucket(db, bucket, account) != nil else { throw KanavaError.notFound("bucket \(bucket)") }
             let source = try Self.liveTaskIDs(db, in: task.bucket).filter { $0 != id }
-            var target = bucket == task.bucket ? source : try Self.liveTaskIDs(db, in: bucket)
-            target.insert(id, at: min(max(index, 0), target.count))
+            let target = PlannerStoreRules.placing(id, at: index, in: bucket == task.bucket ? source : try Self.liveTaskIDs(db, in: bucket))
             try db.execute(sql: "UPDATE planner_task SET bucket_id = ?, updated_at = ? WHERE id = ?", arguments: [bucket.rawValue, time, id.rawValue])
             var order = [PlannerBucketOrder(bucket: bucket, tasks: target)]
             if bucket != task.bucket {
@@ -221,8 +215,7 @@ extension SQLiteStore: PlannerStore {
                         bucket = made
                     }
                     try Self.requireRoomForTask(db, account)
-                    var fields = taskPlan.fields
-                    if let role = taskPlan.role, let people = byRole[role], people.count == 1 { fields.assignee = people[0] }
+                    let fields = PlannerStoreRules.fields(of: taskPlan) { byRole[$0] }
                     added.append(try Self.insertTask(db, account, bucket: bucket!.id, fields, templateKey: taskPlan.templateKey, by: person, at: time))
                 }
             }
@@ -247,9 +240,7 @@ extension SQLiteStore: PlannerStore {
     /// Adds a bucket at the right end, within ``PlannerLimits/maxBuckets``.
     private static func insertBucket(_ db: Database, _ account: AccountID, name: String, templateKey: String?, at time: Date) throws -> PlannerBucket {
         let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM planner_bucket WHERE account_id = ?", arguments: [account.rawValue]) ?? 0
-        guard count < PlannerLimits.maxBuckets else {
-            throw KanavaError(.conflict, "the planner already has \(PlannerLimits.maxBuckets) buckets, the most it may have")
-        }
+        guard count < PlannerLimits.maxBuckets else { throw PlannerStoreRules.tooManyBuckets }
         return try Row.fetchOne(db, sql: """
             INSERT INTO planner_bucket (account_id, name, position, template_key, created_at) VALUES (?, ?, ?, ?, ?) RETURNING *
             """, arguments: [account.rawValue, name, count, templateKey, time]).map(PlannerBucket.init(row:))!
@@ -274,16 +265,14 @@ extension SQLiteStore: PlannerStore {
     private static func requireMember(_ db: Database, _ person: PersonID, of account: AccountID) throws {
         guard try Int.fetchOne(db, sql: "SELECT 1 FROM membership WHERE account_id = ? AND person_id = ?",
                                arguments: [account.rawValue, person.rawValue]) != nil else {
-            throw KanavaError.invalid("assignee", "person \(person) is not a member of this channel")
+            throw PlannerStoreRules.notAMember(person)
         }
     }
 
     private static func requireRoomForTask(_ db: Database, _ account: AccountID) throws {
         let count = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM planner_task WHERE account_id = ? AND deleted_at IS NULL",
                                      arguments: [account.rawValue]) ?? 0
-        guard count < PlannerLimits.maxTasks else {
-            throw KanavaError(.conflict, "the planner already has \(PlannerLimits.maxTasks) tasks, the most it may have")
-        }
+        guard count < PlannerLimits.maxTasks else { throw PlannerStoreRules.tooManyTasks }
     }
 
     /// Inserts a task at the bottom of `bucket`, with its checklist.

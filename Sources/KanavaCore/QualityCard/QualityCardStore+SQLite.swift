@@ -15,7 +15,7 @@ extension SQLiteStore: QualityCardStore {
                 """, arguments: [draft.account.rawValue, draft.month.description])
             let newestVersion: Int = newest?["version"] ?? 0
             guard newestVersion == draft.basedOn else {
-                throw KanavaError(.conflict, "the \(draft.month) card was changed meanwhile (now version \(newestVersion)); reload it and save again")
+                throw QualityCardStoreRules.changedMeanwhile(draft.month, newest: newestVersion)
             }
             let content = draft.content
             let fields: StatementArguments = [content.status?.rawValue, content.summary, content.asks, content.entered.customerSatisfaction,
@@ -44,7 +44,7 @@ extension SQLiteStore: QualityCardStore {
 
     public func submitQualityCard(_ version: Int, of account: AccountID, month: CardMonth, figures: QualityFigures, by person: PersonID?,
                                   at time: Date, events: @escaping QualityCardEvents) async throws -> Committed<QualityCardVersion> {
-        let json = String(decoding: try Self.figuresEncoder.encode(figures), as: UTF8.self)
+        let json = try QualityCardStoreRules.encodeFigures(figures)
         return try await write("submitQualityCard") { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT q.status, q.submitted_at, p.name AS submitter FROM quality_card q LEFT JOIN person p ON p.id = q.submitted_by
@@ -52,13 +52,9 @@ extension SQLiteStore: QualityCardStore {
                 """, arguments: [account.rawValue, month.description, version])
             else { throw KanavaError.notFound("version \(version) of the \(month) card") }
             if let submittedAt: Date = row["submitted_at"] {
-                let who: String? = row["submitter"]
-                throw KanavaError(.alreadySubmitted, "version \(version) of the \(month) card was already submitted"
-                    + (who.map { " by \($0)" } ?? "") + " at \(submittedAt.formatted(.iso8601)); edit it to make version \(version + 1)")
+                throw QualityCardStoreRules.alreadySubmitted(version, of: month, by: row["submitter"], at: submittedAt)
             }
-            guard (row["status"] as String?) != nil else {
-                throw KanavaError.invalid("status", "is required to submit: choose green, yellow or red and save first")
-            }
+            guard (row["status"] as String?) != nil else { throw QualityCardStoreRules.statusRequired }
             try db.execute(sql: """
                 UPDATE quality_card SET figures = ?, submitted_by = ?, submitted_at = ? WHERE account_id = ? AND month = ? AND version = ?
                 """, arguments: [json, person?.rawValue, time, account.rawValue, month.description, version])
@@ -82,7 +78,6 @@ extension SQLiteStore: QualityCardStore {
 
     public func membershipSteps(in account: AccountID, through instant: Date) async throws -> [MembershipStep] {
         try await read("membershipSteps") { db in
-            let kinds: [EventKind: MembershipStep.Kind] = [.membershipAdded: .joined, .membershipChanged: .changed, .membershipRemoved: .left]
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT kind, payload, created_at FROM channel_event
                 WHERE account_id = ? AND kind IN (?, ?, ?) AND created_at <= ? ORDER BY seq
@@ -90,10 +85,10 @@ extension SQLiteStore: QualityCardStore {
                                  EventKind.membershipRemoved.rawValue, instant])
             var steps: [MembershipStep] = []
             while let row = try rows.next() {
-                guard let kind = kinds[EventKind(rawValue: row["kind"])] else { continue }
                 let payload: String = row["payload"]
-                let member = try Self.stepDecoder.decode(MemberPayload.self, from: Data(payload.utf8))
-                steps.append(MembershipStep(at: row["created_at"], kind: kind, person: member.person.id, role: member.role, sites: member.sites))
+                if let step = try QualityCardStoreRules.step(kind: EventKind(rawValue: row["kind"]), payload: Data(payload.utf8), at: row["created_at"]) {
+                    steps.append(step)
+                }
             }
             return steps
         }
@@ -135,29 +130,6 @@ extension SQLiteStore: QualityCardStore {
 
     // MARK: - Rows
 
-    /// The part of a membership event's data the figures need.
-    private struct MemberPayload: Decodable {
-        struct Person: Decodable { var id: PersonID }
-        var person: Person
-        var role: ChannelRole
-        var sites: [String]
-    }
-
-    private static let stepDecoder = JSONDecoder()
-
-    static let figuresEncoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        encoder.outputFormatting = [.sortedKeys]
-        return encoder
-    }()
-
-    static let figuresDecoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
-        return decoder
-    }()
-
     private static let cardSelect = """
         SELECT q.*, c.id AS created_person_id, c.name AS created_name, c.email AS created_email,
                u.id AS updated_person_id, u.name AS updated_name, u.email AS updated_email,
@@ -172,12 +144,7 @@ extension SQLiteStore: QualityCardStore {
     static func fetchCardVersions(_ db: Database, _ account: AccountID, _ month: CardMonth) throws -> [QualityCardVersion] {
         let rows = try Row.fetchAll(db, sql: cardSelect + " WHERE q.account_id = ? AND q.month = ? ORDER BY q.version",
                                     arguments: [account.rawValue, month.description])
-        let inForce = rows.last { (($0["submitted_at"] as Date?) != nil) }.map { $0["version"] as Int }
-        return try rows.map { row in
-            let version: Int = row["version"]
-            let state: CardState = (row["submitted_at"] as Date?) == nil ? .draft : version == inForce ? .submitted : .superseded
-            return try cardVersion(row, state: state)
-        }
+        return QualityCardStoreRules.stated(try rows.map { try cardVersion($0, state: .draft) })
     }
 
     static func fetchCardVersion(_ db: Database, _ account: AccountID, _ month: CardMonth, _ version: Int) throws -> QualityCardVersion {
@@ -189,7 +156,6 @@ extension SQLiteStore: QualityCardStore {
 
     static func cardVersion(_ row: Row, state: CardState) throws -> QualityCardVersion {
         let status: String? = row["status"]
-        let figures: String? = row["figures"]
         let content = QualityCardContent(
             status: status.flatMap(CardStatus.init(rawValue:)), summary: row["summary"], asks: row["asks"],
             entered: EnteredFigures(customerSatisfaction: row["customer_satisfaction"], auditScore: row["audit_score"],
@@ -197,7 +163,7 @@ extension SQLiteStore: QualityCardStore {
         return QualityCardVersion(
             account: AccountID(stored: row["account_id"]), month: CardMonth(row["month"]) ?? CardMonth(year: CardMonth.firstYear, month: 1)!,
             version: row["version"], state: state, content: content,
-            figures: try figures.map { try figuresDecoder.decode(QualityFigures.self, from: Data($0.utf8)) },
+            figures: try QualityCardStoreRules.decodeFigures(row["figures"]),
             createdBy: PersonRef(row: row, prefix: "created_"), createdAt: row["created_at"],
             updatedBy: PersonRef(row: row, prefix: "updated_"), updatedAt: row["updated_at"],
             submittedBy: PersonRef(row: row, prefix: "submitted_"), submittedAt: row["submitted_at"])

@@ -16,7 +16,7 @@ extension PostgresStore: LeaseStore {
 
     public func releaseLease(_ name: String, holder: String) async throws {
         try await write("releaseLease") { db in
-            try await db.execute("DELETE FROM lease WHERE name = \(name) AND holder = \(holder)")
+            _ = try await db.execute("DELETE FROM lease WHERE name = \(name) AND holder = \(holder)")
         }
     }
 }

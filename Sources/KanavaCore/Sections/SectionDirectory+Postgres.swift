@@ -1,6 +1,7 @@
 import Foundation
 
-// SCAFFOLD: replaced by the real PostgreSQL implementation.
 extension PostgresStore: SectionDirectory {
-    public func section(_ key: String, in account: AccountID) async throws -> SectionInfo? { throw KanavaError(.unavailable, "SectionDirectory is not on PostgreSQL yet") }
+    public func section(_ key: String, in account: AccountID) async throws -> SectionInfo? {
+        try await storedSection(key, in: account)?.info
+    }
 }

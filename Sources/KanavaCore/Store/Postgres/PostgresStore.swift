@@ -23,9 +23,9 @@ public final class PostgresStore: Sendable {
     /// database whose schema is newer than this program.
     public static func open(url: PostgresURL, maxConnections: Int = 20, connectTimeout: Duration = .seconds(60),
                             logger: Logger) async throws -> PostgresStore {
+        try await waitUntilReachable(url, timeout: connectTimeout, logger: logger)
         let store = PostgresStore(url: url, maxConnections: maxConnections, logger: logger)
         do {
-            try await store.waitUntilReachable(timeout: connectTimeout)
             try await PostgresMigrator(store: store).migrate()
             return store
         } catch {
@@ -58,7 +58,7 @@ public final class PostgresStore: Sendable {
 
     /// Connects once, outside the pool, until that works: the pool would only say that no connection came, where a
     /// connection of its own says why (refused, no such database, wrong password).
-    private func waitUntilReachable(timeout: Duration) async throws {
+    private static func waitUntilReachable(_ url: PostgresURL, timeout: Duration, logger: Logger) async throws {
         let deadline = ContinuousClock.now + timeout
         var delay = Duration.milliseconds(250)
         while true {
@@ -70,10 +70,10 @@ public final class PostgresStore: Sendable {
                 return
             } catch {
                 guard ContinuousClock.now + delay < deadline else {
-                    throw KanavaError(.unavailable, "PostgreSQL at \(url) cannot be reached: \(Self.describe(error))")
+                    throw KanavaError(.unavailable, "PostgreSQL at \(url) cannot be reached: \(describe(error))")
                 }
                 logger.warning("PostgreSQL cannot be reached; trying again", metadata: [
-                    "database": "\(url)", "retry_in": "\(delay)", "error": "\(Self.describe(error))",
+                    "database": "\(url)", "retry_in": "\(delay)", "error": "\(describe(error))",
                 ])
                 try await Task.sleep(for: delay)
                 delay = min(delay * 2, .seconds(10))
@@ -157,13 +157,8 @@ public final class PostgresStore: Sendable {
     }
 
     private func measure<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
-        let start = ContinuousClock.now
-        defer {
-            Timer(label: "kanava_db_duration_seconds", dimensions: [("op", operation)])
-                .recordInterval(start.duration(to: .now))
-        }
         do {
-            return try await body()
+            return try await StoreTiming.timed(operation, body)
         } catch let error as PSQLError {
             throw Self.translate(error)
         }

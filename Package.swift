@@ -80,7 +80,8 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // Load scenarios of `kanava bench`: a `kanava serve` child process on loopback, driven by lean NIO WebSocket and HTTP clients.
+        // Load scenarios of `kanava bench`: `kanava serve` child processes on loopback (on SQLite, or PostgreSQL with one or more
+        // nodes), driven by lean NIO WebSocket and HTTP clients.
         .target(
             name: "KanavaBench",
             dependencies: [
@@ -90,6 +91,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,6 +1,5 @@
 import Foundation
 import KanavaCore
-import Logging
 
 /// A signed-in person of the benchmark: who they are, where they are a member, and their session.
 public struct BenchPerson: Sendable {
@@ -25,15 +24,19 @@ public struct BenchAccount: Sendable {
 public struct BenchCast: Sendable {
     public var accounts: [BenchAccount]
 
-    /// Makes `accounts` accounts with `membersPerAccount` supervisors and a director each in the data directory
-    /// of `config`, and signs everyone in.
+    /// Makes `accounts` accounts with `membersPerAccount` supervisors and a director each in the installation of
+    /// `config` (its SQLite file or its PostgreSQL database), and signs everyone in.
     public static func make(config: KanavaConfig, accounts: Int, membersPerAccount: Int) async throws -> BenchCast {
-        var logger = Logger(label: "kanava-bench")
-        logger.logLevel = .error
         var config = config
         let roster = Self.roster(accounts: accounts, membersPerAccount: membersPerAccount)
         config.roster.maxBytes = max(config.roster.maxBytes, roster.count * 2)
-        let kanava = try await Kanava.open(config: config, logger: logger)
+        return try await Kanava.using(config) { kanava in
+            try await make(kanava, roster: roster, accounts: accounts, membersPerAccount: membersPerAccount)
+        }
+    }
+
+    /// Applies `roster` in `kanava` and writes everyone's session.
+    private static func make(_ kanava: Kanava, roster: Data, accounts: Int, membersPerAccount: Int) async throws -> BenchCast {
         let outcome = try await kanava.roster.sync(data: roster, source: "bench", by: .system("bench"))
         guard outcome.status == .applied else { throw BenchError("the bench roster was not applied: \(outcome.status) \(outcome.errors.prefix(3))") }
 

@@ -1,30 +1,43 @@
 import Foundation
 import KanavaCore
 
-/// Where and how the benchmark starts its server: the `kanava` executable (the same build as the benchmark, so both
-/// are debug or both release), its configuration file, and the directory it runs in (templates are read from there).
+/// Where and how the benchmark starts its servers: the `kanava` executable (the same build as the benchmark, so both
+/// are debug or both release), its configuration file, the directory it runs in (templates are read from there), the
+/// database the installations are on, and how many nodes serve each.
 public struct ServerLauncher: Sendable {
     public var executable: URL
     public var configPath: String
     public var workingDirectory: URL
+    public var database: BenchDatabase
+    /// `kanava serve` processes per installation, all on its database and data directory; more than one needs PostgreSQL.
+    public var nodes: Int
 
-    public init(executable: URL, configPath: String, workingDirectory: URL) {
+    public init(executable: URL, configPath: String, workingDirectory: URL, database: BenchDatabase = .sqlite, nodes: Int = 1) {
         self.executable = executable
         self.configPath = configPath
         self.workingDirectory = workingDirectory
+        self.database = database
+        self.nodes = nodes
     }
 
-    /// The configuration as the server will read it: the file, the environment, and ``overrides``.
-    public func config(dataDir: URL) throws -> KanavaConfig {
-        try ConfigLoader(environment: environment(dataDir: dataDir)).load(path: configPath, required: false)
+    /// Refuses a node count that cannot work: none, or several on SQLite (one process owns its file).
+    public func check() throws(BenchError) {
+        guard nodes >= 1 else { throw BenchError("--nodes must be at least 1") }
+        guard nodes == 1 || database != .sqlite else { throw BenchError("--nodes \(nodes) needs --database-url: several nodes share a PostgreSQL database") }
     }
 
-    /// Environment variables that point the server at `dataDir` on a free loopback port and lift the limits that
-    /// protect a real installation from one person (messages per person, sockets per person): the benchmark is
-    /// many people's worth of traffic from a few.
-    func environment(dataDir: URL) -> [String: String] {
+    /// The configuration as the server will read it: the file, the environment, and ``environment(_:)``'s overrides.
+    func config(_ installation: BenchInstallation) throws -> KanavaConfig {
+        try ConfigLoader(environment: environment(installation)).load(path: configPath, required: false)
+    }
+
+    /// Environment variables that point the server at the installation's data directory and database on a free
+    /// loopback port and lift the limits that protect a real installation from one person (messages per person,
+    /// sockets per person): the benchmark is many people's worth of traffic from a few.
+    func environment(_ installation: BenchInstallation) -> [String: String] {
         ProcessInfo.processInfo.environment.merging([
-            "KANAVA_DATA_DIR": dataDir.path,
+            "KANAVA_DATA_DIR": installation.dataDir.path,
+            "KANAVA_DATABASE_URL": installation.databaseURL,
             "KANAVA_SERVER_HOST": "127.0.0.1",
             "KANAVA_SERVER_PORT": "0",
             "KANAVA_SERVER_PUBLIC_URL": "",
@@ -45,9 +58,10 @@ public final class BenchServer: Sendable {
     public let port: Int
     private let process: Process
 
-    /// Starts the server on `dataDir` and returns once it listens (at most `timeout`).
-    public static func start(_ launcher: ServerLauncher, dataDir: URL, timeout: Duration = .seconds(60)) async throws -> BenchServer {
-        let log = dataDir.appendingPathComponent("server.log")
+    /// Starts node number `node` of the installation and returns once it listens (at most `timeout`). Its output goes
+    /// to `node-N.log` in the data directory.
+    static func start(_ launcher: ServerLauncher, _ installation: BenchInstallation, node: Int, timeout: Duration = .seconds(60)) async throws -> BenchServer {
+        let log = installation.dataDir.appendingPathComponent("node-\(node).log")
         guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw BenchError("cannot write \(log.path)") }
         let output = try FileHandle(forWritingTo: log)
         defer { try? output.close() }
@@ -55,7 +69,7 @@ public final class BenchServer: Sendable {
         process.executableURL = launcher.executable
         process.arguments = ["serve", "--config", launcher.configPath]
         process.currentDirectoryURL = launcher.workingDirectory
-        process.environment = launcher.environment(dataDir: dataDir)
+        process.environment = launcher.environment(installation)
         process.standardOutput = output
         process.standardError = output
         try process.run()
@@ -69,7 +83,7 @@ public final class BenchServer: Sendable {
             try await Task.sleep(for: .milliseconds(50))
         }
         process.terminate()
-        throw BenchError("the server did not start listening: \((try? String(contentsOf: log, encoding: .utf8))?.suffix(2000) ?? "")")
+        throw BenchError("node \(node) did not start listening: \((try? String(contentsOf: log, encoding: .utf8))?.suffix(2000) ?? "")")
     }
 
     private init(port: Int, process: Process) {

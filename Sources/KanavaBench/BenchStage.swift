@@ -1,40 +1,41 @@
 import Foundation
 import KanavaCore
+import Logging
 import NIOCore
 import NIOPosix
 import Synchronization
 
-/// One scenario's stage: a fresh installation in a temporary directory with its cast, and `kanava serve` on it.
-/// Everything is removed afterwards, also when the scenario fails.
+/// One scenario's stage: a fresh installation (a temporary directory, and a database of its own on PostgreSQL) with
+/// its cast, and its `kanava serve` nodes. Everything is removed afterwards, also when the scenario fails.
 struct BenchStage {
     let cast: BenchCast
-    let server: BenchServer
+    let nodes: BenchNodes
     let config: KanavaConfig
     let group: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
 
     static func run<T>(_ launcher: ServerLauncher, accounts: Int, membersPerAccount: Int, _ body: (BenchStage) async throws -> T) async throws -> T {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kanava-bench-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let config = try launcher.config(dataDir: directory)
-        let cast = try await BenchCast.make(config: config, accounts: accounts, membersPerAccount: membersPerAccount)
-        let server = try await BenchServer.start(launcher, dataDir: directory)
-        do {
-            let result = try await body(BenchStage(cast: cast, server: server, config: config))
-            await server.stop()
-            return result
-        } catch {
-            await server.stop()
-            throw error
+        try launcher.check()
+        return try await BenchInstallation.make(launcher.database) { installation in
+            let config = try launcher.config(installation)
+            let cast = try await BenchCast.make(config: config, accounts: accounts, membersPerAccount: membersPerAccount)
+            let nodes = try await BenchNodes.start(launcher, installation)
+            do {
+                let result = try await body(BenchStage(cast: cast, nodes: nodes, config: config))
+                await nodes.stop()
+                return result
+            } catch {
+                await nodes.stop()
+                throw error
+            }
         }
     }
 
-    /// Opens a socket for each person, at most `concurrency` handshakes at a time (the kernel's listen backlog is
-    /// small), and subscribes each to its channel when asked.
+    /// Opens a socket for each person, person `i` on node `i % nodes` (``BenchNodes``), at most `concurrency`
+    /// handshakes at a time (the kernel's listen backlog is small), and subscribes each to its channel when asked.
     func connect(_ people: [BenchPerson], subscribe: Bool, concurrency: Int = 64,
                  onEvent: (Int) -> BenchSocket.EventHandler? = { _ in nil }) async throws -> [BenchSocket] {
         try FileLimit.ensure(people.count)
-        let port = server.port
+        let nodes = nodes
         let group = group
         return try await withThrowingTaskGroup(of: (Int, BenchSocket).self) { tasks in
             var sockets = [BenchSocket?](repeating: nil, count: people.count)
@@ -42,7 +43,7 @@ struct BenchStage {
                 let person = people[index]
                 let handler = onEvent(index)
                 tasks.addTask {
-                    let socket = try await BenchSocket.connect(port: port, person: person, group: group, onEvent: handler)
+                    let socket = try await BenchSocket.connect(port: nodes.port(for: index), person: person, group: group, onEvent: handler)
                     if subscribe { try await socket.subscribe([person.account]) }
                     return (index, socket)
                 }
@@ -60,10 +61,40 @@ struct BenchStage {
         }
     }
 
-    /// The installation's store, opened beside the server (SQLite in WAL mode has room for both): for checking
-    /// afterwards that what was acknowledged is there.
-    func openStore() throws -> SQLiteStore {
-        try SQLiteStore(path: Kanava.databasePath(config))
+    /// An HTTP connection of `person` to the node client number `index` talks to.
+    func http(_ person: BenchPerson, index: Int) async throws -> BenchHTTP {
+        try await BenchHTTP.connect(port: nodes.port(for: index), person: person, group: group)
+    }
+
+    /// The installation's store, opened beside the servers as a node opens it (SQLite in WAL mode has room for both;
+    /// PostgreSQL for any number), for checking afterwards that what was acknowledged is there.
+    func withStore<T>(_ body: (any KanavaStore) async throws -> T) async throws -> T {
+        try await Kanava.using(config) { try await body($0.store) }
+    }
+}
+
+extension Kanava {
+    /// Opens the installation of `config` in this process for `body`, and closes its store afterwards (on PostgreSQL
+    /// its connections, before the benchmark drops the database).
+    static func using<T>(_ config: KanavaConfig, _ body: (Kanava) async throws -> T) async throws -> T {
+        let kanava = try await Kanava.open(config: config, logger: .bench)
+        do {
+            let result = try await body(kanava)
+            await kanava.store.close()
+            return result
+        } catch {
+            await kanava.store.close()
+            throw error
+        }
+    }
+}
+
+extension Logger {
+    /// The benchmark's own: errors only.
+    static var bench: Logger {
+        var logger = Logger(label: "kanava-bench")
+        logger.logLevel = .error
+        return logger
     }
 }
 

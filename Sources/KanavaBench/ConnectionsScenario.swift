@@ -2,7 +2,7 @@ import Foundation
 import KanavaCore
 
 /// Scenario 1: N idle, signed-in sockets, each subscribed to its channel (50 members per channel). Reports the
-/// server's resident memory per socket and how fast they connected.
+/// server's resident memory per socket (with several nodes, all the nodes' together) and how fast they connected.
 public struct ConnectionsScenario: Sendable {
     public var counts: [Int]
     public var membersPerAccount = 50
@@ -25,7 +25,7 @@ public struct ConnectionsScenario: Sendable {
 
     public struct Result: ScenarioResult {
         public static let scenario = "connections"
-        public var memory = "resident memory (VmRSS) of the server process, read from /proc/PID/status; clients run in the benchmark's own process"
+        public var memory = "resident memory (VmRSS) of the server process (every node's, added up), read from /proc/PID/status; clients run in the benchmark's own process"
         public var runs: [Run]
 
         public var nothingLost: Bool { runs.allSatisfy { $0.alive == $0.clients } }
@@ -54,12 +54,12 @@ public struct ConnectionsScenario: Sendable {
         // One socket first, so the memory every server has once it served anything is not counted per socket.
         let first = try await stage.connect([stage.cast.accounts[0].director], subscribe: true)
         try await Task.sleep(for: .milliseconds(500))
-        let before = try stage.server.residentBytes()
+        let before = try stage.nodes.residentBytes()
         let start = ContinuousClock.now
         let sockets = try await stage.connect(people, subscribe: true)
         let elapsed = start.duration(to: .now).seconds
         try await Task.sleep(for: .seconds(2))
-        let after = try stage.server.residentBytes()
+        let after = try stage.nodes.residentBytes()
         var alive = 0
         for socket in sockets where (try? await socket.request(["type": "ping"]).ok) == true { alive += 1 }
         for socket in sockets + first { socket.close() }

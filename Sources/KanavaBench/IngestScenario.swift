@@ -4,7 +4,8 @@ import Synchronization
 
 /// Scenario 3: senders posting chat messages over their sockets as fast as they are acknowledged (each waits for
 /// its reply before the next), then a paced run at a fixed rate. Afterwards every acknowledged message is looked
-/// for in the database. Senders are spread over ten channels and do not subscribe (fan-out is scenario 2).
+/// for in the database. Senders are spread over ten channels and do not subscribe (fan-out is scenario 2); with
+/// several nodes, sender `i` posts to node `i % nodes`.
 public struct IngestScenario: Sendable {
     public var senderCounts: [Int]
     /// How long each closed-loop run lasts, and the most messages it sends.
@@ -64,7 +65,7 @@ public struct IngestScenario: Sendable {
             }
             runs.append(try await paced(sockets, people, acked))
             for socket in sockets { socket.close() }
-            let found = try await acked.countStored(in: stage.openStore())
+            let found = try await stage.withStore { try await acked.countStored(in: $0) }
             return Result(runs: runs, acknowledged: acked.count, found: found)
         }
     }

@@ -81,10 +81,12 @@ public struct MixedScenario: Sendable {
             let deadline = start + duration
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 for (index, member) in members.enumerated() {
-                    tasks.addTask { try await day.member(member, socket: sockets[index], notices: notices[index], until: deadline, seed: seed &+ UInt64(index)) }
+                    tasks.addTask {
+                        try await day.member(member, index: index, socket: sockets[index], notices: notices[index], until: deadline, seed: seed &+ UInt64(index))
+                    }
                 }
                 for (index, account) in stage.cast.accounts.enumerated() {
-                    tasks.addTask { try await day.director(account, until: deadline, seed: seed &+ 1_000_000 &+ UInt64(index)) }
+                    tasks.addTask { try await day.director(account, index: index, until: deadline, seed: seed &+ 1_000_000 &+ UInt64(index)) }
                 }
                 try await tasks.waitForAll()
             }
@@ -134,9 +136,11 @@ private struct Day: Sendable {
         self.scenario = scenario
     }
 
-    func member(_ person: BenchPerson, socket: BenchSocket, notices: NoticeInbox, until deadline: ContinuousClock.Instant, seed: UInt64) async throws {
+    /// Connected member number `index`: its HTTP connection goes to the same node as its socket.
+    func member(_ person: BenchPerson, index: Int, socket: BenchSocket, notices: NoticeInbox, until deadline: ContinuousClock.Instant,
+                seed: UInt64) async throws {
         var random = SplitMix64(seed: seed)
-        let http = try await BenchHTTP.connect(port: stage.server.port, person: person, group: stage.group)
+        let http = try await stage.http(person, index: index)
         defer { http.close() }
         let channel = "/api/accounts/\(person.account)"
         var lastSeen: Int64?
@@ -170,9 +174,10 @@ private struct Day: Sendable {
         }
     }
 
-    func director(_ account: BenchAccount, until deadline: ContinuousClock.Instant, seed: UInt64) async throws {
+    /// The director of account number `index`, on node `index % nodes`.
+    func director(_ account: BenchAccount, index: Int, until deadline: ContinuousClock.Instant, seed: UInt64) async throws {
         var random = SplitMix64(seed: seed)
-        let http = try await BenchHTTP.connect(port: stage.server.port, person: account.director, group: stage.group)
+        let http = try await stage.http(account.director, index: index)
         defer { http.close() }
         let channel = "/api/accounts/\(account.id)"
         var edits = 0
@@ -219,24 +224,25 @@ private struct Day: Sendable {
     }
 
     func result(members: Int, seconds: Double) async throws -> MixedScenario.Result {
-        let store = try stage.openStore()
-        var revisionsFound = 0
-        for (account, revision) in revisions.all where try await store.revision(revision, of: "overview", in: account) != nil { revisionsFound += 1 }
-        var acksFound = 0
-        var statuses: [Int64: Set<PersonID>] = [:]
-        for (account, notice, person) in acks.all {
-            if statuses[notice] == nil {
-                statuses[notice] = Set(try await store.noticeStatus(NoticeID(notice), in: account).acknowledged.map(\.person.id))
+        try await stage.withStore { store in
+            var revisionsFound = 0
+            for (account, revision) in revisions.all where try await store.revision(revision, of: "overview", in: account) != nil { revisionsFound += 1 }
+            var acksFound = 0
+            var statuses: [Int64: Set<PersonID>] = [:]
+            for (account, notice, person) in acks.all {
+                if statuses[notice] == nil {
+                    statuses[notice] = Set(try await store.noticeStatus(NoticeID(notice), in: account).acknowledged.map(\.person.id))
+                }
+                if statuses[notice]?.contains(person) == true { acksFound += 1 }
             }
-            if statuses[notice]?.contains(person) == true { acksFound += 1 }
+            return MixedScenario.Result(
+                accounts: scenario.accounts, members: scenario.accounts * scenario.membersPerAccount, connected: members, seconds: seconds,
+                requests: timings.figures,
+                messages: .init(acknowledged: messages.count, found: try await messages.countStored(in: store)),
+                sectionRevisions: .init(acknowledged: revisions.count, found: revisionsFound),
+                noticeAcknowledgements: .init(acknowledged: acks.count, found: acksFound)
+            )
         }
-        return MixedScenario.Result(
-            accounts: scenario.accounts, members: scenario.accounts * scenario.membersPerAccount, connected: members, seconds: seconds,
-            requests: timings.figures,
-            messages: .init(acknowledged: messages.count, found: try await messages.countStored(in: store)),
-            sectionRevisions: .init(acknowledged: revisions.count, found: revisionsFound),
-            noticeAcknowledgements: .init(acknowledged: acks.count, found: acksFound)
-        )
     }
 
     private struct Page: Decodable {

@@ -30,22 +30,42 @@ public protocol ScenarioResult: Encodable, Sendable {
     var table: BenchTable { get }
     /// Whether everything the server acknowledged was found afterwards (and every expected delivery arrived).
     var nothingLost: Bool { get }
+    /// Whether the scenario runs in the benchmark's own process instead of driving `kanava serve` nodes.
+    static var runsInProcess: Bool { get }
 }
 
-/// One scenario's result with the machine it ran on: what `--json` prints.
+extension ScenarioResult {
+    public static var runsInProcess: Bool { false }
+}
+
+/// What was measured: the database the installation was on and how many `kanava serve` nodes served it.
+public struct Deployment: Encodable, Sendable, CustomStringConvertible {
+    /// `SQLite` or `PostgreSQL`.
+    public var database: String
+    /// 0 for a scenario that runs in the benchmark's own process (roster).
+    public var nodes: Int
+
+    public var description: String {
+        "\(database), " + (nodes == 0 ? "in process" : "\(nodes) node\(nodes == 1 ? "" : "s")")
+    }
+}
+
+/// One scenario's result with the machine it ran on and what it measured: what `--json` prints.
 public struct BenchReport<Result: ScenarioResult>: Encodable, Sendable {
     public var scenario: String
     public var machine: Machine
+    public var deployment: Deployment
     public var result: Result
 
-    public init(_ result: Result, machine: Machine) {
+    public init(_ result: Result, machine: Machine, launcher: ServerLauncher) {
         scenario = Result.scenario
         self.machine = machine
+        deployment = Deployment(database: launcher.database.description, nodes: Result.runsInProcess ? 0 : launcher.nodes)
         self.result = result
     }
 
     public var text: String {
-        (["kanava bench \(scenario) — \(machine)"] + result.table.lines + ["nothing lost: \(result.nothingLost ? "yes" : "NO")"])
+        (["kanava bench \(scenario) — \(deployment) — \(machine)"] + result.table.lines + ["nothing lost: \(result.nothingLost ? "yes" : "NO")"])
             .joined(separator: "\n")
     }
 

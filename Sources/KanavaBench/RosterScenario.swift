@@ -1,6 +1,5 @@
 import Foundation
 import KanavaCore
-import Logging
 
 /// Scenario 5: a generated roster applied to an empty installation, re-synced unchanged, then synced with 1 % of
 /// the supervisor rows replaced. It runs in this process (no server: a roster sync is a command and a service).
@@ -17,6 +16,7 @@ public struct RosterScenario: Sendable {
 
     public struct Result: ScenarioResult {
         public static let scenario = "roster"
+        public static let runsInProcess = true
         public var rows: Int
         public var accounts: Int
         public var bytes: Int
@@ -76,14 +76,18 @@ public struct RosterScenario: Sendable {
             turnover[index] = fields.joined(separator: ";")
             changed += 1
         }
+        return try await BenchInstallation.make(launcher.database) { installation in
+            var config = try launcher.config(installation)
+            config.roster.maxBytes = max(config.roster.maxBytes, data.count * 2)
+            return try await Kanava.using(config) { kanava in
+                try await measure(kanava, rows: lines.count - 1, data: data, turnover: turnover, changed: changed)
+            }
+        }
+    }
 
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kanava-bench-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: directory) }
-        var config = try launcher.config(dataDir: directory)
-        config.roster.maxBytes = max(config.roster.maxBytes, data.count * 2)
-        var logger = Logger(label: "kanava-bench")
-        logger.logLevel = .error
-        let kanava = try await Kanava.open(config: config, logger: logger)
+    /// Applies the roster `data` (`rows` data rows) from empty, re-syncs it unchanged, then syncs `turnover`
+    /// (`changed` supervisor changes).
+    private func measure(_ kanava: Kanava, rows: Int, data: Data, turnover: [String], changed: Int) async throws -> Result {
         let bus = Task { try await kanava.bus.run() }
         defer { bus.cancel() }
 
@@ -100,7 +104,7 @@ public struct RosterScenario: Sendable {
         let stored = try await kanava.store.rosterSnapshot().memberships.count
 
         return Result(
-            rows: lines.count - 1, accounts: accounts, bytes: data.count, memberships: first.counts.membershipsAdded,
+            rows: rows, accounts: accounts, bytes: data.count, memberships: first.counts.membershipsAdded,
             firstApplySeconds: firstSeconds, unchangedResyncSeconds: againSeconds, turnoverSyncSeconds: movedSeconds,
             turnoverChanges: changed, turnoverAdded: moved.counts.membershipsAdded, turnoverRemoved: moved.counts.membershipsRemoved,
             phases: .init(parseSeconds: parseSeconds, snapshotSeconds: snapshotSeconds, planSeconds: planSeconds),

@@ -7,14 +7,19 @@ import Testing
 /// everything the server acknowledged is found afterwards. Correctness only; speed is `kanava bench`'s job.
 @Suite("Benchmark scenarios", .serialized)
 struct BenchScenarioTests {
-    let launcher = ServerLauncher(executable: KanavaProcess.executable, configPath: "config/kanava.yaml", workingDirectory: TestInstallation.repositoryRoot)
+    let launcher = Self.launcher()
+
+    static func launcher(_ database: BenchDatabase = .sqlite, nodes: Int = 1) -> ServerLauncher {
+        ServerLauncher(executable: KanavaProcess.executable, configPath: "config/kanava.yaml", workingDirectory: TestInstallation.repositoryRoot,
+                       database: database, nodes: nodes)
+    }
 
     @Test func connections() async throws {
         let result = try await withTimeout(120, "connections") { try await ConnectionsScenario(counts: [5]).run(launcher) }
         #expect(result.runs.map(\.alive) == [5])
         #expect(result.runs[0].serverRSSAfterBytes > 0)
         #expect(result.nothingLost)
-        #expect(BenchReport(result, machine: .current).text.contains("connections"))
+        #expect(BenchReport(result, machine: .current, launcher: launcher).text.contains("connections — SQLite, 1 node"))
     }
 
     @Test func fanout() async throws {
@@ -24,6 +29,23 @@ struct BenchScenarioTests {
         #expect(run.noticesStored == 2)
         #expect(run.latency.count == 8)
         #expect(result.nothingLost)
+    }
+
+    /// Two nodes on one PostgreSQL database: the notice posted on node 1 reaches the members on node 2 as well.
+    @Test(.enabled(if: Backend.all.contains(.postgres), "needs PostgreSQL"))
+    func fanoutOverTwoNodes() async throws {
+        let launcher = Self.launcher(.postgres(try await TestPostgres.shared.url()), nodes: 2)
+        let result = try await withTimeout(180, "fanout over two nodes") { try await FanoutScenario(memberCounts: [4], rounds: 2).run(launcher) }
+        let run = try #require(result.runs.first)
+        #expect(run.deliveries == 8 && run.expectedDeliveries == 8)
+        #expect(run.latencyPerNode.map(\.count) == [4, 4])
+        #expect(run.noticesStored == 2)
+        #expect(result.nothingLost)
+        #expect(BenchReport(result, machine: .current, launcher: launcher).text.contains("fanout — PostgreSQL, 2 nodes"))
+    }
+
+    @Test func severalNodesNeedPostgres() {
+        #expect(throws: BenchError.self) { try Self.launcher(nodes: 2).check() }
     }
 
     @Test func ingest() async throws {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KanavaBench
+import KanavaCore
 
 /// `kanava bench …`: performance measured on this machine, reported with the machine and build stated.
 struct BenchCommand: AsyncParsableCommand {
@@ -8,8 +9,9 @@ struct BenchCommand: AsyncParsableCommand {
         commandName: "bench",
         abstract: "Measure Kanava on this machine (use a release build: swift build -c release, then .build/release/kanava bench …).",
         discussion: """
-            Each scenario makes a fresh installation in a temporary directory, starts this binary's `kanava serve` on it \
-            on a loopback port, and drives it with WebSocket and HTTP clients in this process. Figures in docs/benchmarks.md.
+            Each scenario makes a fresh installation in a temporary directory (and, with --database-url, a database of its \
+            own on that PostgreSQL server), starts this binary's `kanava serve` on it on a loopback port (--nodes of them), \
+            and drives it with WebSocket and HTTP clients in this process. Figures in docs/benchmarks.md.
             """,
         subcommands: [ConnectionsBench.self, FanoutBench.self, IngestBench.self, MixedBench.self, RosterBench.self, AllBench.self]
     )
@@ -22,15 +24,41 @@ struct BenchOptions: ParsableArguments {
     @Flag(help: "Print JSON instead of a table.") var json = false
     @Option(help: "The server to start instead of this binary, given `serve --config FILE` (a script can run kanava under a profiler).")
     var server: String?
+    @Option(name: .customLong("database-url"), help: ArgumentHelp(
+        "A PostgreSQL server to measure on instead of SQLite (also KANAVA_BENCH_DATABASE_URL).",
+        discussion: "postgres://user@host:port/postgres: each scenario creates a database of its own there (the user needs CREATEDB) and drops it afterwards."
+    ))
+    var databaseURL: String?
+    @Option(help: "kanava serve nodes per installation, on one database; clients are spread over them round-robin (more than 1 needs --database-url).")
+    var nodes = 1
+
+    func validate() throws {
+        let launcher = try launcher
+        do { try launcher.check() } catch { throw ValidationError(error.description) }
+    }
 
     var launcher: ServerLauncher {
-        ServerLauncher(executable: URL(fileURLWithPath: server ?? "/proc/self/exe").resolvingSymlinksInPath(), configPath: config,
-                       workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        get throws {
+            ServerLauncher(executable: URL(fileURLWithPath: server ?? "/proc/self/exe").resolvingSymlinksInPath(), configPath: config,
+                           workingDirectory: URL(fileURLWithPath: FileManager.default.currentDirectoryPath), database: try database, nodes: nodes)
+        }
+    }
+
+    /// `--database-url`, else `KANAVA_BENCH_DATABASE_URL`; SQLite when neither names one.
+    private var database: BenchDatabase {
+        get throws {
+            guard let url = databaseURL ?? ProcessInfo.processInfo.environment["KANAVA_BENCH_DATABASE_URL"], !url.isEmpty else { return .sqlite }
+            do {
+                return .postgres(try PostgresURL(url))
+            } catch {
+                throw ValidationError("--database-url: \(error.message)")
+            }
+        }
     }
 
     /// Prints the result; fails the command when something acknowledged was missing.
     func report<Result: ScenarioResult>(_ result: Result, machine: Machine) throws {
-        let report = BenchReport(result, machine: machine)
+        let report = BenchReport(result, machine: machine, launcher: try launcher)
         say(json ? try report.json() : report.text)
         if !result.nothingLost { throw ExitCode(1) }
     }
@@ -117,7 +145,7 @@ struct AllBench: AsyncParsableCommand {
 
     func run() async throws {
         let machine = Machine.current
-        let launcher = options.launcher
+        let launcher = try options.launcher
         var lost = false
         func report<Result: ScenarioResult>(_ result: Result) throws {
             do { try options.report(result, machine: machine) } catch { lost = true }

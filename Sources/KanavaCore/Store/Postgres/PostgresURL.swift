@@ -76,8 +76,9 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         return configuration
     }
 
-    /// A connection of its own, outside the pool (the node's LISTEN connection).
-    func connectionConfiguration() throws -> PostgresConnection.Configuration {
+    /// A connection of its own, outside the pool (the node's LISTEN connection; `kanava bench` creating and dropping
+    /// its databases).
+    public func connectionConfiguration() throws -> PostgresConnection.Configuration {
         let tls: PostgresConnection.Configuration.TLS = switch sslMode {
         case .disable: .disable
         case .prefer: .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))

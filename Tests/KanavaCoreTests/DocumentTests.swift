@@ -238,6 +238,26 @@ func kanavaError(_ body: () async throws -> Void) async -> KanavaError? {
         }
     }
 
+    /// PostgreSQL runs writes side by side: contracts put in force at the same moment still leave exactly one in force.
+    @Test(arguments: Backend.all) func contractsPutInForceAtOnceLeaveOneInForce(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
+            let w = try await DocumentWorld.make(t)
+            var drafts: [DocumentID] = []
+            for index in 1...6 {
+                drafts.append(try await w.upload("Sopimus \(index).pdf", DocumentFixture.pdf, DocumentInput(kind: "contract", validFrom: w.day(-10))).document.id)
+            }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for id in drafts {
+                    group.addTask { _ = try await w.documents.update(w.account, document: id, DocumentChange(status: "in_force"), by: w.director) }
+                }
+                try await group.waitForAll()
+            }
+            let statuses = try await w.documents.list(w.account, section: "contracts", for: w.director).documents.map(\.status)
+            #expect(statuses.filter { $0 == .inForce }.count == 1)
+            #expect(statuses.filter { $0 == .superseded }.count == 5)
+        }
+    }
+
     @Test(arguments: Backend.all) func contractMetadataIsChecked(_ backend: Backend) async throws {
         try await withInstallation(backend) { t in
             let w = try await DocumentWorld.make(t)

@@ -35,6 +35,22 @@ struct ErasureTests {
         _ = try await t.kanava.calendarFeeds.create(by: .person(world.maija))
         // Mentioned (in lower case) by the director: the stored mention names her, the text is the director's.
         _ = try await t.kanava.chat.send(PrivacyWorld.a1, MessageDraft(clientId: "m", body: "@maija meikäläinen katso tämä"), by: world.director)
+        if let postgres = t.postgres {
+            try await postgres.write("test") { db in
+                try await db.execute("""
+                    INSERT INTO mail_outbox (recipient, recipient_name, subject, text, purpose, created_at, next_attempt_at)
+                    VALUES (\(PrivacyWorld.maijaEmail.uppercased()), \(PrivacyWorld.maijaName), 'Muistutus', 'Kuittaa tiedote.', 'notice_reminder',
+                            \(Date()), \(Date()))
+                    """)
+                try await db.execute("""
+                    WITH sync AS (
+                        INSERT INTO roster_sync (at, source, file_hash, actor, forced, outcome, summary)
+                        VALUES (\(Date()), 'roster.csv', 'x', 'system:roster', FALSE, 'applied', '{}') RETURNING id)
+                    INSERT INTO roster_change (sync_id, kind, account_id, email, role) SELECT id, 'added', 'A1', \(PrivacyWorld.maijaEmail), 'supervisor' FROM sync
+                    """)
+            }
+            return
+        }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         let queue = try DatabaseQueue(path: Kanava.databasePath(t.kanava.config), configuration: configuration)
@@ -53,10 +69,9 @@ struct ErasureTests {
         try await withInstallation(backend) { t in
             let world = try await PrivacyWorld.make(t)
             try await Self.more(t, world)
-            let path = Kanava.databasePath(t.kanava.config)
-            #expect(try traces(of: PrivacyWorld.maijaEmail, caseInsensitive: true, in: path).count >= 5)
-            #expect(try traces(of: PrivacyWorld.maijaName, caseInsensitive: false, in: path).contains("message.mentions"))
-            let before = try tableDigests(path)
+            #expect(try await t.traces(of: PrivacyWorld.maijaEmail, caseInsensitive: true).count >= 5)
+            #expect(try await t.traces(of: PrivacyWorld.maijaName, caseInsensitive: false).contains("message.mentions"))
+            let before = try await t.tableDigests()
             let head = try await t.store.head(of: PrivacyWorld.a1)
 
             // A dry run tells what would change and changes nothing.
@@ -65,14 +80,14 @@ struct ErasureTests {
             #expect(id == world.maija.id)
             #expect(counts.memberships == 1 && counts.sessions == 1 && counts.calendarFeeds == 1 && counts.mails == 1)
             #expect(counts.rosterEntries == 1 && counts.readMarkers == 1 && counts.mentions == 1 && counts.events > 3)
-            #expect(try tableDigests(path) == before)
+            #expect(try await t.tableDigests() == before)
 
             let outcome = try await t.kanava.erasure.erase(email: PrivacyWorld.maijaEmail, dryRun: false, by: .system("cli"))
             #expect(outcome == .erased(world.maija.id, counts))
-            #expect(try traces(of: PrivacyWorld.maijaEmail, caseInsensitive: true, in: path) == [])
+            #expect(try await t.traces(of: PrivacyWorld.maijaEmail, caseInsensitive: true) == [])
             // The director's text still says '@maija meikäläinen' (texts are not rewritten); no stored name or e-mail is left.
-            #expect(try traces(of: PrivacyWorld.maijaName, caseInsensitive: false, in: path) == [])
-            #expect(try traces(of: "Meikäläinen", caseInsensitive: false, in: path) == [])
+            #expect(try await t.traces(of: PrivacyWorld.maijaName, caseInsensitive: false) == [])
+            #expect(try await t.traces(of: "Meikäläinen", caseInsensitive: false) == [])
 
             let person = try #require(try await t.store.person(world.maija.id))
             #expect(person.name == "Poistettu henkilö" && person.email == "erased-\(world.maija.id)@erased.invalid")
@@ -88,14 +103,12 @@ struct ErasureTests {
             #expect(edits.edits.first?.replacedBy?.name == "Poistettu henkilö")
             let mention = try #require(page.messages.first { $0.body?.hasPrefix("@maija") == true })
             #expect(mention.mentions.map(\.name) == ["Poistettu henkilö"])
-            let queue = try DatabaseQueue(path: path)
-            defer { try? queue.close() }
-            let kept = try await queue.read { db in
-                try [Int.fetchOne(db, sql: "SELECT COUNT(*) FROM notice_ack WHERE person_id = ?", arguments: [world.maija.id.rawValue]),
-                     Int.fetchOne(db, sql: "SELECT COUNT(*) FROM feedback WHERE author_id = ?", arguments: [world.maija.id.rawValue]),
-                     Int.fetchOne(db, sql: "SELECT COUNT(*) FROM message WHERE author_id = ?", arguments: [world.maija.id.rawValue])]
-            }
-            #expect(kept == [1, 1, 3])
+            let kept = try await t.texts("""
+                SELECT CAST(COUNT(*) AS TEXT) FROM notice_ack WHERE person_id = \(world.maija.id.rawValue)
+                UNION ALL SELECT CAST(COUNT(*) AS TEXT) FROM feedback WHERE author_id = \(world.maija.id.rawValue)
+                UNION ALL SELECT CAST(COUNT(*) AS TEXT) FROM message WHERE author_id = \(world.maija.id.rawValue)
+                """)
+            #expect(kept == ["1", "1", "3"])
 
             // The channel heard that she left, as the erased person.
             let events = try await t.store.events(in: PrivacyWorld.a1, after: head, limit: 10)

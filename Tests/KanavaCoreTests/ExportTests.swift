@@ -109,10 +109,10 @@ func scratchDirectory(_ name: String) -> URL {
 
 @Suite("Account export")
 struct ExportTests {
-    @Test func theArchiveHoldsTheWholeChannelAndNothingOfAnotherAccount() async throws {
+    @Test(arguments: Backend.all) func theArchiveHoldsTheWholeChannelAndNothingOfAnotherAccount(_ backend: Backend) async throws {
         let destination = scratchDirectory("export")
         defer { try? FileManager.default.removeItem(at: destination) }
-        try await withInstallation { t in
+        try await withInstallation(backend) { t in
             let world = try await PrivacyWorld.make(t)
             let manifest = try await t.kanava.exports.export(PrivacyWorld.a1, to: destination, by: .system("cli"))
             let archive = ExportReader(directory: destination)
@@ -201,11 +201,11 @@ struct ExportTests {
         }
     }
 
-    @Test func aMissingAccountOrAnExistingDestinationMakesNothing() async throws {
+    @Test(arguments: Backend.all) func aMissingAccountOrAnExistingDestinationMakesNothing(_ backend: Backend) async throws {
         let parent = scratchDirectory("export-parent")
         try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: parent) }
-        try await withInstallation { t in
+        try await withInstallation(backend) { t in
             _ = try await PrivacyWorld.make(t)
             let destination = parent.appendingPathComponent("out")
             await #expect(throws: ExportError.self) {

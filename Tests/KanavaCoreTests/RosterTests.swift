@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import KanavaCore
 import KanavaTestSupport
 import Testing
@@ -25,17 +24,13 @@ private extension TestInstallation {
 
     /// A checksum of everything a sync may touch.
     func membershipChecksum() async throws -> String {
-        let queue = try DatabaseQueue(path: Kanava.databasePath(kanava.config))
-        return try await queue.read { db in
-            let rows = try String.fetchAll(db, sql: """
-                SELECT account_id || '|' || person_id || '|' || role || '|' || source || '|' || sites || '|' || cities FROM membership
-                UNION ALL SELECT id || '|' || name FROM account
-                UNION ALL SELECT email_key || '|' || name FROM person
-                UNION ALL SELECT account_id || '|' || last_seq FROM channel
-                ORDER BY 1
-                """)
-            return rows.joined(separator: "\n")
-        }
+        try await texts("""
+            SELECT account_id || '|' || person_id || '|' || role || '|' || source || '|' || sites || '|' || cities FROM membership
+            UNION ALL SELECT id || '|' || name FROM account
+            UNION ALL SELECT email_key || '|' || name FROM person
+            UNION ALL SELECT account_id || '|' || last_seq FROM channel
+            ORDER BY 1
+            """).map { $0 ?? "" }.joined(separator: "\n")
     }
 
     func members(_ account: String) async throws -> [String: ChannelRole] {
@@ -66,9 +61,9 @@ private extension TestInstallation {
         }
     }
 
-    @Test func theSampleRostersApply() async throws {
+    @Test(arguments: Backend.all) func theSampleRostersApply(_ backend: Backend) async throws {
         let data = TestInstallation.repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
-        try await withInstallation { t in
+        try await withInstallation(backend) { t in
             for file in ["roster-small.csv", "roster-100.csv"] {
                 guard let bytes = FileManager.default.contents(atPath: data.appendingPathComponent(file).path) else {
                     Issue.record("sample roster \(file) is missing from ../shared/data")

@@ -35,8 +35,8 @@ import Testing
         }
     }
 
-    @Test func emailIsTheIdentityIgnoringCase() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func emailIsTheIdentityIgnoringCase(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             let person = try await t.person("Ville.Makinen@Yritys.example", "Ville Mäkinen")
             #expect(try await t.store.person(email: "ville.makinen@yritys.example")?.id == person.id)
             await #expect(throws: KanavaError(.conflict, "a person with e-mail VILLE.MAKINEN@yritys.example already exists")) {
@@ -46,8 +46,8 @@ import Testing
         }
     }
 
-    @Test func everyWriteAppendsItsEventsWithConsecutiveSequenceNumbers() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func everyWriteAppendsItsEventsWithConsecutiveSequenceNumbers(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             try await t.person("johtaja@example.fi")
             try await t.person("esimies@example.fi")
             try await t.account("A1", "Östra kiinteistö Ab")
@@ -66,8 +66,8 @@ import Testing
         }
     }
 
-    @Test func aRefusedWriteChangesNothingAndAppendsNoEvent() async throws {
-        try await withInstallation { t in
+    @Test(arguments: Backend.all) func aRefusedWriteChangesNothingAndAppendsNoEvent(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
             try await t.person("a@example.fi")
             try await t.account("A1", "Yksi")
             try await t.member("A1", "a@example.fi", .supervisor)

@@ -3,7 +3,7 @@ import GRDB
 
 extension SQLiteStore: AuditStore {
     public func appendAudit(_ entry: AuditEntry) async throws -> AuditEntry {
-        let detail = String(decoding: try EventCoding.encoder.encode(entry.detail), as: UTF8.self)
+        let detail = try entry.storedDetail
         return try await write("appendAudit") { db in
             try db.execute(sql: """
                 INSERT INTO audit_log (at, actor, actor_id, action, account_id, target, detail, address) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
@@ -33,7 +33,7 @@ extension SQLiteStore: AuditStore {
                 return AuditEntry(
                     id: row["id"], at: row["at"], actor: row["actor"], actorId: actorId.map(PersonID.init(rawValue:)),
                     action: AuditAction(rawValue: row["action"]) ?? .signIn, account: account.map(AccountID.init(stored:)),
-                    target: row["target"], detail: (try? JSONDecoder().decode([String: String].self, from: Data(detail.utf8))) ?? [:],
+                    target: row["target"], detail: AuditEntry.detail(stored: detail),
                     address: row["address"]
                 )
             }

@@ -60,10 +60,7 @@ extension SQLiteStore: BotStore {
         let missing = try ids.filter { id in
             try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM account WHERE id = ?"), arguments: [id.rawValue]) == nil
         }
-        guard missing.isEmpty else {
-            throw KanavaError.invalid("channels", "no such channel: \(missing.prefix(20).map(\.rawValue).joined(separator: ", "))"
-                + (missing.count > 20 ? " and \(missing.count - 20) more" : ""))
-        }
+        guard missing.isEmpty else { throw KanavaError.noSuchChannels(missing) }
     }
 
     private static func setBotChannels(_ id: BotID, _ channels: [AccountID], _ db: Database) throws {

@@ -1,7 +1,7 @@
 import Foundation
 import PostgresNIO
 
-/// The planner on PostgreSQL. Every write first locks the account's channel row (``lockPlanner(_:_:)``), the row its
+/// The planner on PostgreSQL. Every write first locks the account's channel row (``PostgresDB/lockChannel(_:)``), the row its
 /// events' append locks anyway: so two nodes' moves, renumberings, inserts at the bottom and limit checks of one
 /// planner run one after the other, as SQLite's single writer runs them.
 extension PostgresStore: PlannerStore {
@@ -71,7 +71,7 @@ extension PostgresStore: PlannerStore {
     public func createPlannerBucket(in account: AccountID, name: String, at time: Date,
                                     events: @escaping PlannerEvents<PlannerBucket>) async throws -> Committed<PlannerBucket> {
         try await write("createPlannerBucket") { db in
-            guard try await Self.lockPlanner(db, account) else { throw KanavaError.notFound("channel \(account)") }
+            guard try await db.lockChannel(account) else { throw KanavaError.notFound("channel \(account)") }
             let bucket = try await Self.insertBucket(db, account, name: name, templateKey: nil, at: time)
             return Committed(bucket, events: try await db.append(events(bucket), at: time))
         }
@@ -80,7 +80,7 @@ extension PostgresStore: PlannerStore {
     public func renamePlannerBucket(_ id: PlannerBucketID, in account: AccountID, name: String, at time: Date,
                                     events: @escaping PlannerEvents<PlannerBucket>) async throws -> Committed<PlannerBucket> {
         try await write("renamePlannerBucket") { db in
-            try await Self.lockPlanner(db, account)
+            try await db.lockChannel(account)
             guard let bucket = try await db.row("""
                 UPDATE planner_bucket SET name = \(name), updated_at = \(time) WHERE id = \(id.rawValue) AND account_id = \(account.rawValue)
                 RETURNING *
@@ -92,7 +92,7 @@ extension PostgresStore: PlannerStore {
     public func movePlannerBucket(_ id: PlannerBucketID, in account: AccountID, to index: Int, at time: Date,
                                   events: @escaping PlannerEvents<PlannerBucketMove>) async throws -> Committed<PlannerBucketMove> {
         try await write("movePlannerBucket") { db in
-            try await Self.lockPlanner(db, account)
+            try await db.lockChannel(account)
             guard try await Self.fetchBucket(db, id, account) != nil else { throw KanavaError.notFound("bucket \(id)") }
             let order = PlannerStoreRules.placing(id, at: index, in: try await Self.fetchBuckets(db, account).map(\.id).filter { $0 != id })
             try await Self.renumberBuckets(db, order)
@@ -105,7 +105,7 @@ extension PostgresStore: PlannerStore {
     public func deletePlannerBucket(_ id: PlannerBucketID, in account: AccountID, at time: Date,
                                     events: @escaping PlannerEvents<PlannerBucket>) async throws -> Committed<PlannerBucket> {
         try await write("deletePlannerBucket") { db in
-            try await Self.lockPlanner(db, account)
+            try await db.lockChannel(account)
             guard let bucket = try await Self.fetchBucket(db, id, account) else { throw KanavaError.notFound("bucket \(id)") }
             let open = try await Self.liveTaskIDs(db, in: id).count
             guard open == 0 else { throw PlannerStoreRules.bucketNotEmpty(bucket, open: open) }
@@ -124,7 +124,7 @@ extension PostgresStore: PlannerStore {
     public func createPlannerTask(in account: AccountID, bucket: PlannerBucketID, _ fields: PlannerTaskFields, by person: PersonID?, at time: Date,
                                   events: @escaping PlannerEvents<PlannerTask>) async throws -> Committed<PlannerTask> {
         try await write("createPlannerTask") { db in
-            try await Self.lockPlanner(db, account)
+            try await db.lockChannel(account)
             guard try await Self.fetchBucket(db, bucket, account) != nil else { throw KanavaError.notFound("bucket \(bucket)") }
             if let assignee = fields.assignee { try await Self.requireMember(db, assignee, of: account) }
             try await Self.requireRoomForTask(db, account)
@@ -137,7 +137,7 @@ extension PostgresStore: PlannerStore {
     public func updatePlannerTask(_ id: PlannerTaskID, in account: AccountID, _ fields: PlannerTaskFields, at time: Date,
                                   events: @escaping PlannerEvents<PlannerTask>) async throws -> Committed<PlannerTask> {
         try await write("updatePlannerTask") { db in
-            try await Self.lockPlanner(db, account)
+            try await db.lockChannel(account)
             guard let before = try await Self.fetchTask(db, id, account) else { throw KanavaError.notFound("task \(id)") }
             if let assignee = fields.assignee, assignee != before.assignee?.id { try await Self.requireMember(db, assignee, of: account) }
             try await db.execute("""
@@ -156,7 +156,7 @@ extension PostgresStore: PlannerStore {
     public func setPlannerChecklistItem(_ item: PlannerChecklistItemID, of task: PlannerTaskID, in account: AccountID, done: Bool, at time: Date,
                                         events: @escaping PlannerEvents<PlannerTask>) async throws -> Committed<PlannerTask> {
         try await write("setPlannerChecklistItem") { db in
-            try await Self.lockPlanner(db, account)
+            try await db.lockChannel(account)
             guard try await Self.fetchTask(db, task, account) != nil else { throw KanavaError.notFound("task \(task)") }
             guard try await db.execute("""
                 UPDATE planner_checklist_item SET done = \(done) WHERE id = \(item.rawValue) AND task_id = \(task.rawValue)
@@ -170,7 +170,7 @@ extension PostgresStore: PlannerStore {
     public func movePlannerTask(_ id: PlannerTaskID, in account: AccountID, to bucket: PlannerBucketID, index: Int, at time: Date,
                                 events: @escaping PlannerEvents<PlannerTaskMove>) async throws -> Committed<PlannerTaskMove> {
         try await write("movePlannerTask") { db in
-            try await Self.lockPlanner(db, account)
+            try await db.lockChannel(account)
             guard let task = try await Self.fetchTask(db, id, account) else { throw KanavaError.notFound("task \(id)") }
             guard try await Self.fetchBucket(db, bucket, account) != nil else { throw KanavaError.notFound("bucket \(bucket)") }
             let source = try await Self.liveTaskIDs(db, in: task.bucket).filter { $0 != id }
@@ -190,7 +190,7 @@ extension PostgresStore: PlannerStore {
     public func deletePlannerTask(_ id: PlannerTaskID, in account: AccountID, at time: Date,
                                   events: @escaping PlannerEvents<PlannerTask>) async throws -> Committed<PlannerTask> {
         try await write("deletePlannerTask") { db in
-            try await Self.lockPlanner(db, account)
+            try await db.lockChannel(account)
             guard let task = try await Self.fetchTask(db, id, account) else { throw KanavaError.notFound("task \(id)") }
             try await db.execute("UPDATE planner_task SET deleted_at = \(time) WHERE id = \(id.rawValue)")
             try await Self.renumberTasks(db, try await Self.liveTaskIDs(db, in: task.bucket))
@@ -201,7 +201,7 @@ extension PostgresStore: PlannerStore {
     public func addPlannerComment(to task: PlannerTaskID, in account: AccountID, body: String, by person: PersonID?, at time: Date,
                                   events: @escaping PlannerEvents<PlannerCommentAdded>) async throws -> Committed<PlannerCommentAdded> {
         try await write("addPlannerComment") { db in
-            try await Self.lockPlanner(db, account)
+            try await db.lockChannel(account)
             guard try await Self.fetchTask(db, task, account) != nil else { throw KanavaError.notFound("task \(task)") }
             let id = try await db.value("""
                 INSERT INTO planner_comment (task_id, author_id, body, created_at) VALUES (\(task.rawValue), \(person?.rawValue), \(body), \(time))
@@ -219,7 +219,7 @@ extension PostgresStore: PlannerStore {
     public func applyPlannerTemplate(_ plan: [PlannerTemplateBucketPlan], to account: AccountID, by person: PersonID?, at time: Date,
                                      events: @escaping PlannerEvents<PlannerTemplateAdded>) async throws -> Committed<PlannerTemplateAdded> {
         try await write("applyPlannerTemplate") { db in
-            guard try await Self.lockPlanner(db, account) else { throw KanavaError.notFound("channel \(account)") }
+            guard try await db.lockChannel(account) else { throw KanavaError.notFound("channel \(account)") }
             var byRole: [ChannelRole: [PersonID]] = [:]
             for row in try await db.rows("SELECT person_id, role FROM membership WHERE account_id = \(account.rawValue)") {
                 guard let role = ChannelRole(rawValue: try row["role"]) else { continue }
@@ -257,11 +257,6 @@ extension PostgresStore: PlannerStore {
 
     // MARK: - Rows
 
-    /// Locks the account's channel row until the transaction ends; false when there is no such account.
-    @discardableResult
-    private static func lockPlanner(_ db: PostgresDB, _ account: AccountID) async throws -> Bool {
-        try await db.exists("SELECT 1 FROM channel WHERE account_id = \(account.rawValue) FOR UPDATE")
-    }
 
     private static func fetchBuckets(_ db: PostgresDB, _ account: AccountID) async throws -> [PlannerBucket] {
         try await db.rows("SELECT * FROM planner_bucket WHERE account_id = \(account.rawValue) ORDER BY position, id").map(PlannerBucket.init(pg:))

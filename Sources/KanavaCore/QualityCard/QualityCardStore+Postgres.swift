@@ -10,7 +10,7 @@ extension PostgresStore: QualityCardStore {
 
     public func saveQualityCard(_ draft: QualityCardDraft, at time: Date, events: @escaping QualityCardEvents) async throws -> Committed<QualityCardVersion> {
         try await write("saveQualityCard") { db in
-            guard try await Self.lockCards(db, draft.account) else { throw KanavaError.notFound("channel \(draft.account)") }
+            guard try await db.lockChannel(draft.account) else { throw KanavaError.notFound("channel \(draft.account)") }
             let newest = try await db.row("""
                 SELECT version, submitted_at IS NOT NULL AS submitted FROM quality_card
                 WHERE account_id = \(draft.account.rawValue) AND month = \(draft.month.description) ORDER BY version DESC LIMIT 1
@@ -48,7 +48,7 @@ extension PostgresStore: QualityCardStore {
                                   at time: Date, events: @escaping QualityCardEvents) async throws -> Committed<QualityCardVersion> {
         let json = try QualityCardStoreRules.encodeFigures(figures)
         return try await write("submitQualityCard") { db in
-            try await Self.lockCards(db, account)
+            try await db.lockChannel(account)
             guard let row = try await db.row("""
                 SELECT q.status, q.submitted_at, p.name AS submitter FROM quality_card q LEFT JOIN person p ON p.id = q.submitted_by
                 WHERE q.account_id = \(account.rawValue) AND q.month = \(month.description) AND q.version = \(version)
@@ -136,11 +136,6 @@ extension PostgresStore: QualityCardStore {
 
     // MARK: - Rows
 
-    /// Locks the account's channel row until the transaction ends; false when there is no such account.
-    @discardableResult
-    private static func lockCards(_ db: PostgresDB, _ account: AccountID) async throws -> Bool {
-        try await db.exists("SELECT 1 FROM channel WHERE account_id = \(account.rawValue) FOR UPDATE")
-    }
 
     private static let cardSelect = """
         SELECT q.*, c.id AS created_person_id, c.name AS created_name, c.email AS created_email,

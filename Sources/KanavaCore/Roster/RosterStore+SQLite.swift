@@ -113,8 +113,7 @@ extension SQLiteStore: RosterStore {
     }
 
     public func supervisorDepartures(in account: AccountID, year: Int, month: Int) async throws -> Int {
-        let start = Self.monthStart(year: year, month: month)
-        let end = month == 12 ? Self.monthStart(year: year + 1, month: 1) : Self.monthStart(year: year, month: month + 1)
+        let (start, end) = RosterMonth.bounds(year: year, month: month)
         return try await read("supervisorDepartures") { db in
             try Int.fetchOne(db, sql: """
                 SELECT COUNT(*) FROM roster_change c JOIN roster_sync s ON s.id = c.sync_id
@@ -125,7 +124,7 @@ extension SQLiteStore: RosterStore {
     }
 
     private static func insertSync(_ record: RosterSyncRecord, _ db: Database) throws -> RosterSyncRecord {
-        let summary = String(decoding: try JSONEncoder().encode(record.summary), as: UTF8.self)
+        let summary = try record.summary.stored()
         try db.execute(
             sql: "INSERT INTO roster_sync (at, source, file_hash, actor, forced, outcome, summary) VALUES (?, ?, ?, ?, ?, ?, ?)",
             arguments: [record.at, record.source, record.fileHash, record.actor, record.forced, record.outcome.rawValue, summary]
@@ -133,11 +132,6 @@ extension SQLiteStore: RosterStore {
         var stored = record
         stored.id = db.lastInsertedRowID
         return stored
-    }
-
-    /// Months are counted in Finnish time: a change at 00:30 on the 1st belongs to the new month.
-    static func monthStart(year: Int, month: Int) -> Date {
-        LocalDate(year: year, month: month, day: 1)?.startInHelsinki ?? .distantPast
     }
 }
 
@@ -147,8 +141,7 @@ extension RosterSyncRecord {
         self.init(
             id: row["id"], at: row["at"], source: row["source"], fileHash: row["file_hash"], actor: row["actor"],
             forced: row["forced"], outcome: Outcome(rawValue: row["outcome"]) ?? .refused,
-            summary: (try? JSONDecoder().decode(Summary.self, from: Data(summary.utf8)))
-                ?? Summary(format: nil, dataRows: 0, counts: RosterCounts(), warnings: [], errors: [], refusal: nil)
+            summary: Summary.stored(summary)
         )
     }
 }

@@ -203,23 +203,6 @@ extension PostgresStore: SectionStore {
     }
 }
 
-extension PostgresDB {
-    /// Locks the channel's row until the transaction ends, as appending its events will: taken first, it makes a store
-    /// method's reads and checks see what the channel's previous write left (SQLite's one writer at a time), and it keeps
-    /// one lock order, channel before rows. False when there is no such channel.
-    @discardableResult
-    func lockChannel(_ account: AccountID) async throws -> Bool {
-        try await exists("SELECT 1 FROM channel WHERE account_id = \(account.rawValue) FOR UPDATE")
-    }
-
-    /// ``lockChannel(_:)`` for several channels, in one order whatever the caller's (so two such writes cannot deadlock).
-    func lockChannels(_ accounts: [AccountID]) async throws {
-        try await execute("""
-            SELECT 1 FROM channel WHERE account_id = ANY(\(accounts.map(\.rawValue))) ORDER BY account_id COLLATE "C" FOR UPDATE
-            """)
-    }
-}
-
 extension Section {
     init(pg row: PGRow) throws {
         self.init(

@@ -157,13 +157,8 @@ public final class PostgresStore: Sendable {
     }
 
     private func measure<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
-        let start = ContinuousClock.now
-        defer {
-            Timer(label: "kanava_db_duration_seconds", dimensions: [("op", operation)])
-                .recordInterval(start.duration(to: .now))
-        }
         do {
-            return try await body()
+            return try await StoreTiming.timed(operation, body)
         } catch let error as PSQLError {
             throw Self.translate(error)
         }

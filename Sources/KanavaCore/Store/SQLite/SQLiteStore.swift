@@ -62,13 +62,8 @@ public final class SQLiteStore: Sendable {
     }
 
     private func measure<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
-        let start = ContinuousClock.now
-        defer {
-            Timer(label: "kanava_db_duration_seconds", dimensions: [("op", operation)])
-                .recordInterval(start.duration(to: .now))
-        }
         do {
-            return try await body()
+            return try await StoreTiming.timed(operation, body)
         } catch let error as DatabaseError {
             throw Self.translate(error)
         }
@@ -87,11 +82,5 @@ public final class SQLiteStore: Sendable {
     }
 }
 
-extension Timer {
-    func recordInterval(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        recordNanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
-}
 
 extension SQLiteStore: KanavaStore {}

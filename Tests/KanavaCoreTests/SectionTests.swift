@@ -78,7 +78,9 @@ import Testing
             let saved = await withTaskGroup(of: Bool.self) { group in
                 for index in 1...6 {
                     group.addTask {
-                        (try? await t.kanava.sections.save(id, key: "contracts", body: "Versio \(index)", baseRevision: 0, by: TestInstallation.system)) != nil
+                        let saved = try? await t.kanava.sections.save(id, key: "contracts", body: "Versio \(index)", baseRevision: 0,
+                                                                      by: TestInstallation.system)
+                        return saved != nil
                     }
                 }
                 return await group.reduce(0) { $0 + ($1 ? 1 : 0) }

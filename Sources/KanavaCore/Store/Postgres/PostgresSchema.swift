@@ -325,8 +325,7 @@ enum PostgresSchema {
             --   WHERE tsv @@ q                                   -- every word a prefix, all required (FTS5's MATCH)
             --   ORDER BY ts_rank(tsv, q) DESC                    -- bm25(message_search)
             --   ORDER BY ts_rank('{0.2, 0.2, 0.4, 1.0}', tsv, q) DESC   -- bm25(section_search, 0, 0, 5, 1): title 5, body 1
-            --   ts_headline('kanava_simple', body, q, 'StartSel=' || chr(2) || ', StopSel=' || chr(3)
-            --       || ', MaxFragments=1, MaxWords=16, MinWords=4, FragmentDelimiter=…')   -- snippet(…, 16)
+            --   ts_headline('kanava_simple', body, q, …) with the options of SearchStore+Postgres.swift (headlineOptions)   -- snippet(…, 16)
             -- and, for each of SearchQuery.exactWords, AND kanava_word_prefix(text, word) as in the SQLite store.
             -- A prefix matches either form: `makinen` finds Mäkinen and `kissal` finds kissalla (as FTS5 does), and
             -- `pöytäkirjat` also finds pöytäkirjoja (by the stem; FTS5 would not). No stop words are dropped, so

@@ -135,7 +135,7 @@ public final class WSTestClient: Sendable {
 
     /// Reads until the server has closed the connection; returns the frames that came before.
     @discardableResult
-    public func waitUntilClosed(timeout: Double = 5) async throws -> [String] {
+    public func waitUntilClosed(timeout: Double = 10) async throws -> [String] {
         try await withTimeout(timeout, "waiting for the server to close the socket") { [self] in
             var frames: [String] = []
             while let text = await self.frames.next() { frames.append(text) }

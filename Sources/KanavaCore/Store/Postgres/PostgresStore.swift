@@ -18,6 +18,8 @@ public final class PostgresStore: Sendable {
     public let url: PostgresURL
     let logger: Logger
     private let running: Task<Void, Never>
+    /// Transactions that got an answer from the server: while this grows, the database is up and only busy.
+    private let answered = Atomic<Int>(0)
 
     /// Connects (retrying with back-off for up to `connectTimeout`), brings the schema up to date and refuses a
     /// database whose schema is newer than this program.
@@ -111,6 +113,7 @@ public final class PostgresStore: Sendable {
         try await withConnection { connection in
             let db = PostgresDB(connection: connection, logger: self.logger)
             try await db.execute(begin)
+            self.answered.add(1, ordering: .relaxed)
             do {
                 let value = try await body(db)
                 try await db.execute("COMMIT")
@@ -123,12 +126,15 @@ public final class PostgresStore: Sendable {
         }
     }
 
-    /// How long a call waits for a connection before it answers "unavailable" (HTTP 503): while the database is away,
-    /// the pool keeps trying to connect, and callers should not hang meanwhile.
-    static let connectionWait = Duration.seconds(10)
+    /// How long a call waits for a connection while no other call gets one either before it answers "unavailable"
+    /// (HTTP 503): while the database is away the pool keeps trying to connect, and callers should not hang meanwhile.
+    static let connectionWait = Duration.seconds(5)
+    /// How long a call waits for a connection while the others get theirs (a burst: the database is up, the pool busy).
+    static let busyWait = Duration.seconds(60)
 
-    /// A pooled connection for `body`, or ``KanavaError/Code/unavailable`` when none comes within ``connectionWait``.
-    /// Once `body` has its connection it runs to its end, however long (a roster sync's transaction may take a while).
+    /// A pooled connection for `body`, or ``KanavaError/Code/unavailable`` when none comes: within ``connectionWait``
+    /// when meanwhile no other call got one either (the database is away), else within ``busyWait``. Once `body` has
+    /// its connection it runs to its end, however long (a roster sync's transaction may take a while).
     private func withConnection<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         let race = ConnectionRace<T>()
         return try await withTaskCancellationHandler {
@@ -147,8 +153,15 @@ public final class PostgresStore: Sendable {
                 }
                 race.onGiveUp { work.cancel() }
                 Task {
-                    try? await Task.sleep(for: Self.connectionWait)
-                    race.timeOut()
+                    var waited = Duration.zero
+                    var seen = self.answered.load(ordering: .relaxed)
+                    while !race.isSettled {
+                        try? await Task.sleep(for: Self.connectionWait)
+                        waited += Self.connectionWait
+                        let now = self.answered.load(ordering: .relaxed)
+                        if now == seen || waited >= Self.busyWait { return race.timeOut() }
+                        seen = now
+                    }
                 }
             }
         } onCancel: {
@@ -227,6 +240,11 @@ private final class ConnectionRace<T: Sendable>: Sendable {
 
     func leased() {
         state.withLock { $0.leased = true }
+    }
+
+    /// Whether the call has its connection or its answer: no need to watch the wait any more.
+    var isSettled: Bool {
+        state.withLock { $0.leased || $0.continuation == nil }
     }
 
     func finish(_ result: Result<T, any Error>) {

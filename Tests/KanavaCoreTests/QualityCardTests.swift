@@ -79,7 +79,7 @@ private extension TestInstallation {
                 if index > 0 { sql += postgresLiteral(values.next() ?? nil) }
                 sql += part
             }
-            try await TestPostgres.psql(try PostgresURL(kanava.config.database.url), sql)
+            try await TestPostgres.execute(try PostgresURL(kanava.config.database.url), sql)
         }
     }
 

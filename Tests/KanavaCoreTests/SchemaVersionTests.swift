@@ -14,7 +14,7 @@ import Testing
                 let queue = try DatabaseQueue(path: Kanava.databasePath(t.kanava.config))
                 try await queue.write { db in try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v99-from-the-future')") }
             case .postgres:
-                try await TestPostgres.psql(try PostgresURL(t.kanava.config.database.url), "INSERT INTO schema_migration (name) VALUES ('v99-from-the-future')")
+                try await TestPostgres.execute(try PostgresURL(t.kanava.config.database.url), "INSERT INTO schema_migration (name) VALUES ('v99-from-the-future')")
             }
             let error = await #expect(throws: SchemaTooNew.self) {
                 _ = try await Kanava.open(config: t.kanava.config, clock: t.clock, logger: Logger(label: "older-node"))

@@ -23,23 +23,21 @@ struct MultiNodeTests {
                 try await t.person(email)
                 try await t.member(Self.account, email, .supervisor)
             }
-            let nodeA = try await ServerProcess.start(dataDir: t.directory, environment: Self.environment(t))
-            let nodeB = try await ServerProcess.start(dataDir: t.directory, environment: Self.environment(t))
-            defer { Task { await nodeA.terminate(); await nodeB.terminate() } }
-
-            let onA = try await Self.subscribed("a@example.fi", on: nodeA.port)
-            let onB = try await Self.subscribed("b@example.fi", on: nodeB.port)
-            for (from, to, body) in [(onA, onB, "Hei node B"), (onB, onA, "Hei node A")] {
-                let sent = ContinuousClock.now
-                let reply = try await from.reply(to: try from.send("send", ["channel": Self.account, "clientId": UUID().uuidString, "body": body]))
-                #expect(reply.reply["ok"] as? Bool == true, "\(reply.reply)")
-                _ = try await to.next(where: { $0["kind"] as? String == "message.posted" && $0.value("data", "body") as? String == body },
-                                      timeout: 5)
-                // LISTEN/NOTIFY, not the one-second poll of a single file.
-                #expect(sent.duration(to: .now) < .milliseconds(900), "delivered across nodes in \(sent.duration(to: .now))")
+            try await Self.withNodes(2, t, Self.environment(t)) { nodes in
+                let onA = try await Self.subscribed("a@example.fi", on: nodes[0].port)
+                let onB = try await Self.subscribed("b@example.fi", on: nodes[1].port)
+                for (from, to, body) in [(onA, onB, "Hei node B"), (onB, onA, "Hei node A")] {
+                    let sent = ContinuousClock.now
+                    let reply = try await from.reply(to: try from.send("send", ["channel": Self.account, "clientId": UUID().uuidString, "body": body]))
+                    #expect(reply.reply["ok"] as? Bool == true, "\(reply.reply)")
+                    _ = try await to.next(where: { $0["kind"] as? String == "message.posted" && $0.value("data", "body") as? String == body },
+                                          timeout: 5)
+                    // LISTEN/NOTIFY, not the one-second poll of a single file.
+                    #expect(sent.duration(to: .now) < .milliseconds(900), "delivered across nodes in \(sent.duration(to: .now))")
+                }
+                await onA.close()
+                await onB.close()
             }
-            await onA.close()
-            await onB.close()
         }
     }
 
@@ -54,23 +52,23 @@ struct MultiNodeTests {
                 try await t.person(client.email)
                 try await t.member(Self.account, client.email, .supervisor)
             }
-            let nodeA = try await ServerProcess.start(dataDir: t.directory, environment: Self.environment(t))
-            let nodeB = try await ServerProcess.start(dataDir: t.directory, environment: Self.environment(t))
             let killAfter = Int.random(in: 300...1500)
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for (index, client) in clients.enumerated() {
-                    let port = index % 2 == 0 ? nodeA.port : nodeB.port
-                    group.addTask { try await CrashSafetyTests.post(client, to: port, untilClosed: index % 2 == 0, fresh: index % 2 == 0 ? 0 : 40) }
+            try await Self.withNodes(2, t, Self.environment(t)) { nodes in
+                let (nodeA, nodeB) = (nodes[0], nodes[1])
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for (index, client) in clients.enumerated() {
+                        let port = index % 2 == 0 ? nodeA.port : nodeB.port
+                        group.addTask { try await CrashSafetyTests.post(client, to: port, untilClosed: index % 2 == 0, fresh: index % 2 == 0 ? 0 : 40) }
+                    }
+                    group.addTask {
+                        try await Task.sleep(for: .milliseconds(killAfter))
+                        await nodeA.kill()
+                    }
+                    try await group.waitForAll()
                 }
-                group.addTask {
-                    try await Task.sleep(for: .milliseconds(killAfter))
-                    await nodeA.kill()
-                }
-                try await group.waitForAll()
+                for client in clients { try await CrashSafetyTests.post(client, to: nodeB.port, untilClosed: false, fresh: 2) }
+                for client in clients { try await CrashSafetyTests.post(client, to: nodeB.port, untilClosed: false, fresh: 0) }
             }
-            for client in clients { try await CrashSafetyTests.post(client, to: nodeB.port, untilClosed: false, fresh: 2) }
-            for client in clients { try await CrashSafetyTests.post(client, to: nodeB.port, untilClosed: false, fresh: 0) }
-            await nodeB.terminate()
 
             let stored = try await Self.allMessages(t)
             var expected = Set<Int>()
@@ -111,20 +109,35 @@ struct MultiNodeTests {
                                                           by: TestInstallation.system)
             }
             let environment = Self.environment(t, ["KANAVA_CLOCK_CHECK_SECONDS": "0.5", "KANAVA_TEMPLATES_ANNUAL_CLOCK": t.kanava.config.templates.annualClock])
-            let nodes = [try await ServerProcess.start(dataDir: t.directory, environment: environment),
-                         try await ServerProcess.start(dataDir: t.directory, environment: environment)]
-            var posted: [Message] = []
-            let deadline = ContinuousClock.now + .seconds(20)
-            while posted.count < 2 && ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(250))
-                posted = try await t.kanava.chat.history(account, .channel, before: nil, limit: 50, for: TestInstallation.system).messages
+            let posted = try await Self.withNodes(2, t, environment) { _ in
+                var posted: [Message] = []
+                let deadline = ContinuousClock.now + .seconds(20)
+                while posted.count < 2 && ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(250))
+                    posted = try await t.kanava.chat.history(account, .channel, before: nil, limit: 50, for: TestInstallation.system).messages
+                }
+                // Several more rounds on both nodes: still one reminder per event.
+                try await Task.sleep(for: .seconds(3))
+                return try await t.kanava.chat.history(account, .channel, before: nil, limit: 50, for: TestInstallation.system).messages
             }
-            // Several more rounds on both nodes: still one reminder per event.
-            try await Task.sleep(for: .seconds(3))
-            posted = try await t.kanava.chat.history(account, .channel, before: nil, limit: 50, for: TestInstallation.system).messages
-            for node in nodes { await node.terminate() }
             #expect(posted.count == 2, "\(posted.map { $0.body ?? "" })")
             #expect(Set(posted.compactMap(\.clientId)).count == 2)
+        }
+    }
+
+    /// Runs `body` with `count` nodes on the installation's database, and stops them afterwards (those still running),
+    /// also when `body` throws.
+    static func withNodes<T>(_ count: Int, _ t: TestInstallation, _ environment: [String: String],
+                             _ body: ([ServerProcess]) async throws -> T) async throws -> T {
+        var nodes: [ServerProcess] = []
+        do {
+            for _ in 0..<count { nodes.append(try await ServerProcess.start(dataDir: t.directory, environment: environment)) }
+            let result = try await body(nodes)
+            for node in nodes { await node.terminate() }
+            return result
+        } catch {
+            for node in nodes { await node.terminate() }
+            throw error
         }
     }
 

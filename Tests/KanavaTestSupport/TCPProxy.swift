@@ -7,6 +7,8 @@ public final class TCPProxy: Sendable {
     public let port: Int
     private let process: Process
     private let output: OutputFile
+    /// Closing it ends the proxy (and any interpreter shim's child with it).
+    private let input = Pipe()
 
     /// Starts a proxy to `127.0.0.1:targetPort` on `port` (0: any free port) and returns once it listens.
     public init(to targetPort: Int, port: Int = 0) async throws {
@@ -16,6 +18,7 @@ public final class TCPProxy: Sendable {
         process.arguments = ["python3", TestInstallation.repositoryRoot.appendingPathComponent("Tests/Support/tcp_proxy.py").path,
                              "\(targetPort)", "\(port)"]
         let writer = try output.writer()
+        process.standardInput = input
         process.standardOutput = writer
         process.standardError = writer
         try process.run()
@@ -31,7 +34,9 @@ public final class TCPProxy: Sendable {
         return proxy.port
     }
 
+    /// Drops every connection at once: the proxy exits when its input closes, and is killed in case it has not.
     public func stop() {
+        try? input.fileHandleForWriting.close()
         kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
         try? FileManager.default.removeItem(at: output.url)

@@ -1,5 +1,8 @@
 import Foundation
 import KanavaCore
+import Logging
+import NIOPosix
+import PostgresNIO
 import Testing
 
 /// Which store a test runs on. Store and service tests take `Backend.all` as their arguments, so one test body runs
@@ -51,7 +54,7 @@ public actor TestPostgres {
         let url = try await url()
         try await schemaTemplate(url)
         let name = "kanava_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
-        try await Self.psql(url, "CREATE DATABASE \(name) TEMPLATE kanava_template")
+        try await Self.execute(url, "CREATE DATABASE \(name) TEMPLATE kanava_template")
         return url.with(database: name)
     }
 
@@ -59,12 +62,12 @@ public actor TestPostgres {
     public func createEmptyDatabase() async throws -> PostgresURL {
         let url = try await url()
         let name = "kanava_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
-        try await Self.psql(url, "CREATE DATABASE \(name)")
+        try await Self.execute(url, "CREATE DATABASE \(name)")
         return url.with(database: name)
     }
 
     public nonisolated func dropDatabase(_ url: PostgresURL) async {
-        _ = try? await Self.psql(url.with(database: "postgres"), "DROP DATABASE IF EXISTS \(url.database) WITH (FORCE)")
+        _ = try? await Self.execute(url.with(database: "postgres"), "DROP DATABASE IF EXISTS \(url.database) WITH (FORCE)")
     }
 
     /// The template every test database is copied from: migrated once per process, which also tests a migration
@@ -72,13 +75,13 @@ public actor TestPostgres {
     private func schemaTemplate(_ url: PostgresURL) async throws {
         if let template { return try await template.value }
         let task = Task {
-            try await Self.psql(url, "DROP DATABASE IF EXISTS kanava_template WITH (FORCE)")
-            try await Self.psql(url, "CREATE DATABASE kanava_template")
+            try await Self.execute(url, "DROP DATABASE IF EXISTS kanava_template WITH (FORCE)")
+            try await Self.execute(url, "CREATE DATABASE kanava_template")
             let store = try await PostgresStore.open(url: url.with(database: "kanava_template"), maxConnections: 1, connectTimeout: .seconds(10),
                                                      logger: .init(label: "kanava-test-template"))
             await store.close()
             // The client's connection closes in the background; a template must have none.
-            try await Self.psql(url, """
+            try await Self.execute(url, """
                 SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = 'kanava_template' AND pid <> pg_backend_pid()
                 """)
         }
@@ -86,13 +89,20 @@ public actor TestPostgres {
         try await task.value
     }
 
-    @discardableResult
-    public static func psql(_ url: PostgresURL, _ sql: String) async throws -> String {
-        let result = try await ChildProcess.run("/usr/bin/psql", [
-            "-h", url.host, "-p", "\(url.port)", "-U", url.user, "-d", url.database, "-v", "ON_ERROR_STOP=1", "-At", "-c", sql,
-        ], environment: url.password.map { ["PGPASSWORD": $0] } ?? [:])
-        guard result.status == 0 else { throw TestFailure("psql \(sql): \(result.standardError)") }
-        return result.text
+    /// Runs one SQL statement on its own connection: no `psql` child process, since the tests create and drop hundreds
+    /// of databases and Foundation's `Process` on Linux can lose track of children when many start at once.
+    public static func execute(_ url: PostgresURL, _ sql: String) async throws {
+        let connection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.any(), configuration: try url.connectionConfiguration(), id: 1,
+            logger: Logger(label: "kanava-test-postgres")
+        ).get()
+        do {
+            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "kanava-test-postgres"))
+            try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw TestFailure("\(sql): \(String(reflecting: error))")
+        }
     }
 
     private static func start() async throws -> PostgresURL {

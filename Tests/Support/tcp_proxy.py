@@ -3,10 +3,13 @@
 
 usage: tcp_proxy.py TARGET_PORT [LISTEN_PORT]
 Prints the port it listens on (LISTEN_PORT, or one the system picks). Stopping the process drops every connection
-through it; starting it again on the same port brings the database back.
+through it; starting it again on the same port brings the database back. It also stops when its standard input
+closes, so it never outlives the test that started it (also behind an interpreter shim such as pyenv's).
 """
 import asyncio
+import os
 import sys
+import threading
 
 target_port = int(sys.argv[1])
 listen_port = int(sys.argv[2]) if len(sys.argv) > 2 else 0
@@ -32,7 +35,13 @@ async def handle(client_reader, client_writer):
     await asyncio.gather(pipe(client_reader, server_writer), pipe(server_reader, client_writer))
 
 
+def exit_when_stdin_closes():
+    sys.stdin.buffer.read()
+    os._exit(0)
+
+
 async def main():
+    threading.Thread(target=exit_when_stdin_closes, daemon=True).start()
     server = await asyncio.start_server(handle, "127.0.0.1", listen_port, reuse_address=True)
     print(server.sockets[0].getsockname()[1], flush=True)
     await server.serve_forever()

@@ -251,6 +251,22 @@ import Testing
         }
     }
 
+    /// PostgreSQL runs writes side by side: items left at the same moment still stop at the limit.
+    @Test(arguments: Backend.all) func simultaneousItemsStopAtTheLimitToo(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
+            let w = try await World.make(t)
+            let refusals = await withTaskGroup(of: KanavaError.Code?.self) { group in
+                for index in 1...25 {
+                    group.addTask { await kanavaError { try await w.post("Palaute \(index)") }?.code }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(refusals.filter { $0 == nil }.count == 20)
+            #expect(refusals.filter { $0 == .rateLimited }.count == 5)
+            #expect(try await t.store.feedbackEntries(in: w.account, status: nil, before: nil, limit: 100).count == 20)
+        }
+    }
+
     @Test(arguments: Backend.all) func pagesAreNewestFirstFilteredByStatusAndBounded(_ backend: Backend) async throws {
         try await withInstallation(backend) { t in
             let w = try await World.make(t)

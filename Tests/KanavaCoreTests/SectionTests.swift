@@ -61,6 +61,35 @@ import Testing
         }
     }
 
+    /// PostgreSQL runs writes side by side: custom sections added at the same moment each get a key and a number of their
+    /// own, and of saves on the same revision exactly one is stored.
+    @Test(arguments: Backend.all) func simultaneousWritesToOneChannelTakeTurns(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
+            try await t.account("A1", "Östra")
+            let id = try AccountID.parse("A1")
+            let added = try await withThrowingTaskGroup(of: Section.self) { group in
+                for index in 1...8 {
+                    group.addTask { try await t.kanava.sections.addCustom(id, title: "Oma \(index)", by: TestInstallation.system) }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(Set(added.map(\.key)).count == 8)
+            #expect(added.map(\.number).sorted() == Array(14...21))
+            let saved = await withTaskGroup(of: Bool.self) { group in
+                for index in 1...6 {
+                    group.addTask {
+                        let saved = try? await t.kanava.sections.save(id, key: "contracts", body: "Versio \(index)", baseRevision: 0,
+                                                                      by: TestInstallation.system)
+                        return saved != nil
+                    }
+                }
+                return await group.reduce(0) { $0 + ($1 ? 1 : 0) }
+            }
+            #expect(saved == 1)
+            #expect(try await t.store.revisions(of: "contracts", in: id).count == 1)
+        }
+    }
+
     @Test(arguments: Backend.all) func requiredSectionsCannotBeSwitchedOffOptionalOnesCanAndDriftSaysSo(_ backend: Backend) async throws {
         try await withInstallation(backend) { t in
             try await t.account("A1", "Östra")

@@ -52,9 +52,11 @@ struct BenchScenarioTests {
         let scenario = IngestScenario(senderCounts: [1, 3], duration: .seconds(1), maxMessages: 30, pacedRate: 40)
         let result = try await withTimeout(120, "ingest") { try await scenario.run(launcher) }
         #expect(result.runs.map(\.senders) == [1, 3, 3])
-        #expect(result.runs[0].acknowledged == 30 && result.runs[1].acknowledged == 30)
+        // A closed-loop run ends at its cap or after its second, whichever comes first (a busy machine sends fewer);
+        // the paced run sends all 40 whatever the speed. Every acknowledged message must be found.
+        #expect((1...30).contains(result.runs[0].acknowledged) && (1...30).contains(result.runs[1].acknowledged))
         #expect(result.runs[2].acknowledged == 40 && result.runs[2].pacedRate == 40)
-        #expect(result.acknowledged == 100 && result.found == 100)
+        #expect(result.acknowledged == result.runs.map(\.acknowledged).reduce(0, +) && result.found == result.acknowledged)
         #expect(result.nothingLost)
     }
 

@@ -99,7 +99,7 @@ public final class WSTestClient: Sendable {
     }
 
     /// The next frame, or a timeout error; nil-safe against a closed connection.
-    public func next(timeout: Double = 5) async throws -> Frame {
+    public func next(timeout: Double = 10) async throws -> Frame {
         let text = try await withTimeout(timeout, "waiting for a WebSocket frame") { [self] in
             try await self.nextText()
         }
@@ -110,7 +110,7 @@ public final class WSTestClient: Sendable {
     }
 
     /// Frames until one matches, returning it and the frames skipped on the way.
-    public func next(where matches: (Frame) -> Bool, timeout: Double = 5) async throws -> (match: Frame, skipped: [Frame]) {
+    public func next(where matches: (Frame) -> Bool, timeout: Double = 10) async throws -> (match: Frame, skipped: [Frame]) {
         var skipped: [Frame] = []
         let deadline = ContinuousClock.now + .seconds(timeout)
         while true {
@@ -123,7 +123,7 @@ public final class WSTestClient: Sendable {
     }
 
     /// The reply to request `id`, with the frames (events) that came before it.
-    public func reply(to id: String, timeout: Double = 5) async throws -> (reply: Frame, before: [Frame]) {
+    public func reply(to id: String, timeout: Double = 10) async throws -> (reply: Frame, before: [Frame]) {
         let (reply, before) = try await next(where: { $0["type"] as? String == "reply" && $0["id"] as? String == id }, timeout: timeout)
         return (reply, before)
     }

@@ -122,7 +122,8 @@ extension PostgresStore: DocumentStore {
             """).map(DocumentRecord.init(pg:))
     }
 
-    private static func insertVersion(_ db: PostgresDB, document: DocumentID, number: Int, _ version: NewDocumentVersion, at time: Date) async throws {
+    private static func insertVersion(_ db: PostgresDB, document: DocumentID, number: Int, _ version: NewDocumentVersion,
+                                      at time: Date) async throws {
         try await db.execute("""
             INSERT INTO document_version (document_id, number, file_sha256, file_name, content_type, size, url, added_by, added_at)
             VALUES (\(document.rawValue), \(number), \(version.file?.sha256), \(version.file?.name), \(version.file?.contentType),
@@ -185,7 +186,9 @@ extension DocumentVersion {
         let adderEmail: String? = try row["adder_email"]
         self.init(
             number: try row["v_number"],
-            file: sha256.map { VersionFile(name: fileName ?? "", contentType: contentType ?? "application/octet-stream", size: size ?? 0, sha256: $0) },
+            file: sha256.map {
+                VersionFile(name: fileName ?? "", contentType: contentType ?? "application/octet-stream", size: size ?? 0, sha256: $0)
+            },
             url: try row["url"],
             addedBy: adder.map { PersonRef(id: PersonID($0), name: adderName ?? "", email: adderEmail ?? "") },
             addedAt: try row["added_at"]

@@ -22,12 +22,14 @@ extension PostgresStore: FeedbackStore {
         }
     }
 
-    public func createFeedback(_ new: NewFeedback, at time: Date, limit: FeedbackRateLimit, events: @escaping FeedbackEvents) async throws -> Committed<FeedbackEntry> {
+    public func createFeedback(_ new: NewFeedback, at time: Date, limit: FeedbackRateLimit,
+                               events: @escaping FeedbackEvents) async throws -> Committed<FeedbackEntry> {
         try await write("createFeedback") { db in
             guard try await db.lockChannel(new.account) else { throw KanavaError.notFound("channel \(new.account)") }
             let recent: [Date] = try await db.rows("""
                 SELECT created_at FROM feedback
-                WHERE author_id = \(new.author.rawValue) AND created_at > \(time.addingTimeInterval(-limit.window)) AND account_id = \(new.account.rawValue)
+                WHERE author_id = \(new.author.rawValue) AND created_at > \(time.addingTimeInterval(-limit.window))
+                  AND account_id = \(new.account.rawValue)
                 ORDER BY created_at
                 """).map { try $0["created_at"] }
             if recent.count >= limit.maxItems {
@@ -61,7 +63,8 @@ extension PostgresStore: FeedbackStore {
         }
     }
 
-    public func deleteFeedback(_ id: FeedbackID, in account: AccountID, author: PersonID, at time: Date, events: @escaping FeedbackEvents) async throws -> Committed<FeedbackEntry> {
+    public func deleteFeedback(_ id: FeedbackID, in account: AccountID, author: PersonID, at time: Date,
+                               events: @escaping FeedbackEvents) async throws -> Committed<FeedbackEntry> {
         try await write("deleteFeedback") { db in
             try await db.lockChannel(account)
             let entry = try await Self.authorsOpenFeedback(db, id, in: account, author: author)
@@ -184,7 +187,8 @@ extension PostgresStore: FeedbackStore {
     }
 
     /// `author`'s item of `account` while they may still change it; else `not_found`, `forbidden` or `conflict`.
-    private static func authorsOpenFeedback(_ db: PostgresDB, _ id: FeedbackID, in account: AccountID, author: PersonID) async throws -> FeedbackEntry {
+    private static func authorsOpenFeedback(_ db: PostgresDB, _ id: FeedbackID, in account: AccountID,
+                                            author: PersonID) async throws -> FeedbackEntry {
         guard let entry = try await fetchFeedback(db, id), entry.account == account else { throw KanavaError.notFound("feedback \(id)") }
         guard entry.author?.id == author else { throw KanavaError(.forbidden, "only the author may change or withdraw their feedback") }
         guard entry.isOpenToAuthor else {

@@ -21,7 +21,8 @@ extension PostgresStore: MemoStore {
             try await db.lockChannel(memo.account)
             let updated = try await db.execute("""
                 UPDATE memo SET title = \(memo.title), meeting_date = \(memo.meetingDate.description),
-                    participants = \(try StoredList.encode(memo.participants)), body = \(memo.body), edited_at = \(time), edited_by = \(editor?.rawValue)
+                    participants = \(try StoredList.encode(memo.participants)), body = \(memo.body),
+                    edited_at = \(time), edited_by = \(editor?.rawValue)
                 WHERE id = \(memo.id.rawValue) AND account_id = \(memo.account.rawValue) AND deleted_at IS NULL
                 """)
             guard updated == 1 else { throw KanavaError.notFound("memo \(memo.id)") }
@@ -30,7 +31,8 @@ extension PostgresStore: MemoStore {
         }
     }
 
-    public func deleteMemo(_ id: MemoID, in account: AccountID, by person: PersonID?, at time: Date, events: @escaping MemoEvents) async throws -> Committed<Memo> {
+    public func deleteMemo(_ id: MemoID, in account: AccountID, by person: PersonID?, at time: Date,
+                           events: @escaping MemoEvents) async throws -> Committed<Memo> {
         try await write("deleteMemo") { db in
             try await db.lockChannel(account)
             let deleted = try await db.execute("""

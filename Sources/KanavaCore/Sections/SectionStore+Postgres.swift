@@ -81,7 +81,8 @@ extension PostgresStore: SectionStore {
             try await db.lockChannel(account)
             guard var section = try await Self.fetchSection(db, key, account) else { throw KanavaError.notFound("section \(key)") }
             guard section.revision == base else {
-                throw KanavaError(.conflict, "the section was changed to revision \(section.revision) after you opened revision \(base); reload and apply your changes again")
+                throw KanavaError(.conflict, "the section was changed to revision \(section.revision) after you opened revision \(base); "
+                                  + "reload and apply your changes again")
             }
             section.revision += 1
             try await db.execute("UPDATE section SET revision = \(section.revision) WHERE account_id = \(account.rawValue) AND key = \(key)")
@@ -185,7 +186,8 @@ extension PostgresStore: SectionStore {
 
     private static func upsert(_ s: Section, _ account: AccountID, _ db: PostgresDB) async throws {
         try await db.execute("""
-            INSERT INTO section (account_id, key, number, title, title_en, origin, required, must_read, restricted_to, editable_by, in_use, in_template, revision)
+            INSERT INTO section (account_id, key, number, title, title_en, origin, required, must_read, restricted_to, editable_by,
+                                 in_use, in_template, revision)
             VALUES (\(account.rawValue), \(s.key), \(s.number), \(s.title), \(s.titleEn), \(s.origin.rawValue), \(s.required), \(s.mustRead),
                     \(StoredRoles.encode(s.restrictedTo)), \(StoredRoles.encode(s.editableBy)), \(s.inUse), \(s.inTemplate), \(s.revision))
             ON CONFLICT (account_id, key) DO UPDATE SET number = excluded.number, title = excluded.title, title_en = excluded.title_en,

@@ -125,7 +125,7 @@ public final class PostgresStore: Sendable {
 
     /// How long a call waits for a connection before it answers "unavailable" (HTTP 503): while the database is away,
     /// the pool keeps trying to connect, and callers should not hang meanwhile.
-    static let connectionWait = Duration.seconds(5)
+    static let connectionWait = Duration.seconds(10)
 
     /// A pooled connection for `body`, or ``KanavaError/Code/unavailable`` when none comes within ``connectionWait``.
     /// Once `body` has its connection it runs to its end, however long (a roster sync's transaction may take a while).

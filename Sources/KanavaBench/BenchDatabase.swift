@@ -40,7 +40,7 @@ public enum BenchDatabase: Sendable, Equatable, CustomStringConvertible {
 
     /// One statement on a connection of its own (CREATE and DROP DATABASE cannot run in a transaction).
     private static func execute(_ sql: String, on server: PostgresURL) async throws {
-        let logger = Logger(label: "kanava-bench")
+        let logger = Logger.bench
         let connection: PostgresConnection
         do {
             connection = try await PostgresConnection.connect(on: PostgresConnection.defaultEventLoopGroup.any(),

@@ -91,16 +91,17 @@ public func withInstallation<T>(
         throw error
     }
     let bus = runBus ? Task { try await kanava.bus.run() } : nil
+    func cleanUp() async {
+        bus?.cancel()
+        await kanava.store.close()
+        if let database { await TestPostgres.shared.dropDatabase(database) }
+    }
     do {
         let result = try await body(TestInstallation(kanava: kanava, clock: clock, directory: directory, backend: backend))
-        bus?.cancel()
-        await kanava.store.close()
-        if let database { await TestPostgres.shared.dropDatabase(database) }
+        await cleanUp()
         return result
     } catch {
-        bus?.cancel()
-        await kanava.store.close()
-        if let database { await TestPostgres.shared.dropDatabase(database) }
+        await cleanUp()
         throw error
     }
 }

@@ -53,7 +53,7 @@ public actor TestPostgres {
     public func createDatabase() async throws -> PostgresURL {
         let url = try await url()
         try await schemaTemplate(url)
-        let name = "kanava_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
+        let name = Self.newDatabaseName()
         try await Self.execute(url, "CREATE DATABASE \(name) TEMPLATE kanava_template")
         return url.with(database: name)
     }
@@ -61,9 +61,13 @@ public actor TestPostgres {
     /// A new database without even the schema (`kanava migrate` makes it).
     public func createEmptyDatabase() async throws -> PostgresURL {
         let url = try await url()
-        let name = "kanava_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
+        let name = Self.newDatabaseName()
         try await Self.execute(url, "CREATE DATABASE \(name)")
         return url.with(database: name)
+    }
+
+    private static func newDatabaseName() -> String {
+        "kanava_test_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased().prefix(16))"
     }
 
     public nonisolated func dropDatabase(_ url: PostgresURL) async {

@@ -80,12 +80,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Child processes by posix_spawn that inherit nothing but standard input, output and error, and whose end is
+        // read with waitpid: for `kanava bench` and the tests (Foundation's `Process` is not used).
+        .target(name: "CKanavaSpawn"),
+        .target(name: "KanavaSpawn", dependencies: ["CKanavaSpawn"], swiftSettings: swiftSettings),
         // Load scenarios of `kanava bench`: `kanava serve` child processes on loopback (on SQLite, or PostgreSQL with one or more
         // nodes), driven by lean NIO WebSocket and HTTP clients.
         .target(
             name: "KanavaBench",
             dependencies: [
                 "KanavaCore",
+                "KanavaSpawn",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -111,6 +116,7 @@ let package = Package(
             dependencies: [
                 "KanavaCore",
                 "KanavaServer",
+                "KanavaSpawn",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -148,10 +154,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .testTarget(name: "KanavaSpawnTests", dependencies: ["KanavaSpawn"], swiftSettings: swiftSettings),
         .testTarget(
             name: "BrowserTests",
             dependencies: [
-                "KanavaCore", "KanavaServer", "KanavaTestSupport",
+                "KanavaCore", "KanavaServer", "KanavaSpawn", "KanavaTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings

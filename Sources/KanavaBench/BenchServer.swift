@@ -1,5 +1,6 @@
 import Foundation
 import KanavaCore
+import KanavaSpawn
 
 /// Where and how the benchmark starts its servers: the `kanava` executable (the same build as the benchmark, so both
 /// are debug or both release), its configuration file, the directory it runs in (templates are read from there), the
@@ -56,23 +57,16 @@ public struct ServerLauncher: Sendable {
 /// `/proc/PID/status`, so the figures are the server's alone, not the clients'.
 public final class BenchServer: Sendable {
     public let port: Int
-    private let process: Process
+    private let process: Subprocess
 
     /// Starts node number `node` of the installation and returns once it listens (at most `timeout`). Its output goes
     /// to `node-N.log` in the data directory.
     static func start(_ launcher: ServerLauncher, _ installation: BenchInstallation, node: Int, timeout: Duration = .seconds(60)) async throws -> BenchServer {
         let log = installation.dataDir.appendingPathComponent("node-\(node).log")
         guard FileManager.default.createFile(atPath: log.path, contents: nil) else { throw BenchError("cannot write \(log.path)") }
-        let output = try FileHandle(forWritingTo: log)
-        defer { try? output.close() }
-        let process = Process()
-        process.executableURL = launcher.executable
-        process.arguments = ["serve", "--config", launcher.configPath]
-        process.currentDirectoryURL = launcher.workingDirectory
-        process.environment = launcher.environment(installation)
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
+        let process = try Subprocess(launcher.executable.path, ["serve", "--config", launcher.configPath],
+                                     environment: launcher.environment(installation), directory: launcher.workingDirectory.path,
+                                     output: .file(log.path))
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
@@ -82,31 +76,33 @@ public final class BenchServer: Sendable {
             guard process.isRunning else { break }
             try await Task.sleep(for: .milliseconds(50))
         }
-        process.terminate()
+        process.signal(SIGKILL)
+        await process.wait()
         throw BenchError("node \(node) did not start listening: \((try? String(contentsOf: log, encoding: .utf8))?.suffix(2000) ?? "")")
     }
 
-    private init(port: Int, process: Process) {
+    private init(port: Int, process: Subprocess) {
         self.port = port
         self.process = process
     }
 
     /// The server's resident memory now (VmRSS), in bytes.
     public func residentBytes() throws -> Int {
-        let status = try String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8)
+        let status = try String(contentsOfFile: "/proc/\(process.pid)/status", encoding: .utf8)
         guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
               let kib = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap({ Int($0) }) else {
-            throw BenchError("no VmRSS in /proc/\(process.processIdentifier)/status")
+            throw BenchError("no VmRSS in /proc/\(process.pid)/status")
         }
         return kib * 1024
     }
 
     /// A graceful shutdown (SIGTERM), waited for at most `timeout`; then SIGKILL.
     public func stop(timeout: Duration = .seconds(20)) async {
-        process.terminate()
+        process.signal(SIGTERM)
         let deadline = ContinuousClock.now + timeout
         while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(50)) }
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        process.signal(SIGKILL)
+        await process.wait()
     }
 }
 

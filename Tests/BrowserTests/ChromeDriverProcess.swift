@@ -1,11 +1,11 @@
 import Foundation
+import KanavaSpawn
 import KanavaTestSupport
 
 /// A `chromedriver` child process listening on a loopback port it picked itself (`--port=0`).
 ///
-/// On Linux, Foundation starts a child in a process group of its own, which the browsers chromedriver
-/// launches join: ``stop()`` kills that whole group, so no Chromium outlives a test, even one whose session
-/// could not be deleted.
+/// It runs in a process group of its own, which the browsers chromedriver launches join: ``stop()`` kills that whole
+/// group, so no Chromium outlives a test, even one whose session could not be deleted.
 struct ChromeDriverProcess: Sendable {
     let server: WebDriverServer
     private let child: Child
@@ -15,16 +15,8 @@ struct ChromeDriverProcess: Sendable {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kanava-chromedriver-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let output = try OutputFile(in: directory, name: "stdout.txt")
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = ["--port=0"]
-        process.standardOutput = try output.writer()
-        process.standardError = FileHandle.nullDevice
-        let (exited, exit) = AsyncStream.makeStream(of: Void.self)
-        process.terminationHandler = { _ in exit.finish() }
-        try process.run()
-
-        let child = Child(process: process, exited: exited, directory: directory)
+        let child = Child(process: try Subprocess(executable.path, ["--port=0"], output: .file(output.url.path), error: .null),
+                          directory: directory)
         do {
             // "ChromeDriver was started successfully on port 41234."
             let port = try await output.wait(for: "chromedriver to announce its port", timeout: .seconds(10)) { text in
@@ -49,17 +41,14 @@ struct ChromeDriverProcess: Sendable {
         await child.stop()
     }
 
-    /// The running process, a stream that finishes when it exits, and the folder of its output.
+    /// The running process and the folder of its output.
     private struct Child: Sendable {
-        let process: Process
-        let exited: AsyncStream<Void>
+        let process: Subprocess
         let directory: URL
 
         func stop() async {
-            let pid = process.processIdentifier
-            kill(pid, SIGKILL)
-            kill(-pid, SIGKILL) // its process group: browsers left behind
-            for await _ in exited {}
+            process.signalGroup(SIGKILL) // chromedriver and the browsers it left behind
+            await process.wait()
             try? FileManager.default.removeItem(at: directory)
         }
     }

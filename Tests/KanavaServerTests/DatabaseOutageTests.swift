@@ -26,13 +26,14 @@ struct DatabaseOutageTests {
             _ = try await node.output.wait(for: "the retry message", timeout: .seconds(20)) { text in
                 text.components(separatedBy: "PostgreSQL cannot be reached; trying again").count > 2 ? true : nil
             }
+            // A proxy left behind by a failing test exits when its object goes (its input pipe closes).
             let proxy = try await TCPProxy(to: database, port: port)
-            defer { proxy.stop() }
             let serving = try await node.output.wait(for: "kanava to listen", timeout: .seconds(30)) { text in
                 text.firstMatch(of: /listening on https?:\/\/[^:]+:(\d+)/).flatMap { Int($0.1) }
             }
             #expect(try await HTTPSession(port: serving).get("/ready").status == .ok)
             await node.terminate()
+            await proxy.stop()
         }
     }
 
@@ -58,7 +59,6 @@ struct DatabaseOutageTests {
             try await t.member(Self.account, "a@example.fi", .supervisor)
             let database = try PostgresURL(t.kanava.config.database.url).port
             var proxy = try await TCPProxy(to: database)
-            defer { proxy.stop() }
             let node = try await ServerProcess.start(dataDir: t.directory, environment: try Self.environment(t, through: proxy.port))
             let session = HTTPSession(port: node.port)
             #expect(try await session.signIn("a@example.fi").status == .ok)
@@ -72,7 +72,7 @@ struct DatabaseOutageTests {
             for n in 1...5 { _ = try await send("ennen \(n)") }
             #expect(acknowledged.count == 5)
 
-            proxy.stop()
+            await proxy.stop()
             #expect(try await session.get("/ready").status == .serviceUnavailable)
             let during = try await send("katkon aikana")
             #expect(during == .serviceUnavailable)
@@ -91,6 +91,7 @@ struct DatabaseOutageTests {
                 #expect(status == .created || status == .ok, "after the outage: \(status)")
             }
             await node.terminate()
+            await proxy.stop()
 
             let stored = try await t.kanava.chat.history(try AccountID.parse(Self.account), .channel, before: nil, limit: 100,
                                                          for: TestInstallation.system).messages.compactMap(\.clientId)

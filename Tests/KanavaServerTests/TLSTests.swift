@@ -8,18 +8,12 @@ import Testing
 
 @Suite struct TLSTests {
     /// A throwaway self-signed certificate for 127.0.0.1, made with openssl.
-    private func makeCertificate(in directory: URL) throws -> (certificate: String, key: String) {
+    private func makeCertificate(in directory: URL) async throws -> (certificate: String, key: String) {
         let certificate = directory.appendingPathComponent("cert.pem").path
         let key = directory.appendingPathComponent("key.pem").path
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                             "-keyout", key, "-out", certificate]
-        openssl.standardOutput = FileHandle.nullDevice
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        guard openssl.terminationStatus == 0 else { throw TestFailure("openssl could not make a certificate") }
+        let openssl = try await ChildProcess.run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                                                                      "-subj", "/CN=127.0.0.1", "-keyout", key, "-out", certificate])
+        guard openssl.status == 0 else { throw TestFailure("openssl could not make a certificate: \(openssl.standardError)") }
         return (certificate, key)
     }
 
@@ -28,7 +22,7 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kanava-tls-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let (certificate, key) = try makeCertificate(in: directory)
+        let (certificate, key) = try await makeCertificate(in: directory)
 
         try await withServer(configure: { $0.server.tls.certificate = certificate; $0.server.tls.privateKey = key }) { server in
             try await server.installation.person("a@example.fi")

@@ -1,8 +1,10 @@
 import Foundation
+import KanavaSpawn
 
 /// Runs a program to its end, its standard input, output and error going through files, so no pipe fills up.
 public enum ChildProcess {
     public struct Result: Sendable {
+        /// The exit code, or 128 plus the signal's number (``Subprocess/Termination/status``).
         public var status: Int32
         public var output: Data
         public var standardError: String
@@ -19,29 +21,11 @@ public enum ChildProcess {
         let stdin = directory.appendingPathComponent("stdin"), stdout = directory.appendingPathComponent("stdout"),
             stderr = directory.appendingPathComponent("stderr")
         try input.write(to: stdin)
-        _ = FileManager.default.createFile(atPath: stdout.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderr.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let workingDirectory { process.currentDirectoryURL = workingDirectory }
-        if !environment.isEmpty {
-            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        }
-        let input = try FileHandle(forReadingFrom: stdin), output = try FileHandle(forWritingTo: stdout), errors = try FileHandle(forWritingTo: stderr)
-        defer {
-            try? input.close()
-            try? output.close()
-            try? errors.close()
-        }
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        let (exited, exit) = AsyncStream.makeStream(of: Void.self)
-        process.terminationHandler = { _ in exit.finish() }
-        try process.run()
-        for await _ in exited {}
-        return Result(status: process.terminationStatus, output: (try? Data(contentsOf: stdout)) ?? Data(),
+        let termination = try await Subprocess.run(
+            executable, arguments,
+            environment: environment.isEmpty ? nil : ProcessInfo.processInfo.environment.merging(environment) { $1 },
+            directory: workingDirectory?.path, input: .file(stdin.path), output: .file(stdout.path), error: .file(stderr.path))
+        return Result(status: termination.status, output: (try? Data(contentsOf: stdout)) ?? Data(),
                       standardError: (try? String(contentsOf: stderr, encoding: .utf8)) ?? "")
     }
 }

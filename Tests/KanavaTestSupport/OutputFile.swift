@@ -16,11 +16,6 @@ public struct OutputFile: Sendable {
         }
     }
 
-    /// A handle for the child to write to (give it to `Process.standardOutput`).
-    public func writer() throws -> FileHandle {
-        try FileHandle(forWritingTo: url)
-    }
-
     public var text: String {
         String(decoding: FileManager.default.contents(atPath: url.path) ?? Data(), as: UTF8.self)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import KanavaSpawn
 
 /// A real SMTP server on loopback for tests: `Tests/Support/smtp_sink.py` (Python's aiosmtpd) as a child
 /// process, recording each message it accepts.
@@ -70,10 +71,8 @@ public struct SMTPSink: Sendable {
 
     /// The loopback port the sink listens on (127.0.0.1).
     public let port: Int
-    private let process: Process
-    private let exited: AsyncStream<Void>
-    /// Kept open: the sink exits when it is closed, also if this test process dies.
-    private let stdin: Pipe
+    /// Its standard input is a pipe kept open: the sink exits when it closes, also if this test process dies.
+    private let process: Subprocess
     private let directory: URL
 
     private var outputFile: URL { directory.appendingPathComponent("messages.jsonl") }
@@ -98,29 +97,20 @@ public struct SMTPSink: Sendable {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kanava-smtp-sink-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", scriptPath, "--port", "0", "--out", directory.appendingPathComponent("messages.jsonl").path]
-            + options.arguments
-        if let pythonPath {
-            process.environment = ProcessInfo.processInfo.environment.merging(["PYTHONPATH": pythonPath]) { $1 }
-        }
-        let stdin = Pipe()
         let stdout = try OutputFile(in: directory, name: "stdout.txt")
-        process.standardInput = stdin
-        process.standardOutput = try stdout.writer()
-        _ = FileManager.default.createFile(atPath: directory.appendingPathComponent("stderr.txt").path, contents: nil)
-        process.standardError = try FileHandle(forWritingTo: directory.appendingPathComponent("stderr.txt"))
-        let (exited, exit) = AsyncStream.makeStream(of: Void.self)
-        process.terminationHandler = { _ in exit.finish() }
+        let process: Subprocess
         do {
-            try process.run()
+            process = try Subprocess(
+                "/usr/bin/env", ["python3", scriptPath, "--port", "0", "--out", directory.appendingPathComponent("messages.jsonl").path]
+                    + options.arguments,
+                environment: pythonPath.map { ProcessInfo.processInfo.environment.merging(["PYTHONPATH": $0]) { $1 } },
+                input: .pipe, output: .file(stdout.url.path), error: .file(directory.appendingPathComponent("stderr.txt").path))
         } catch {
             try? FileManager.default.removeItem(at: directory)
             throw SMTPSinkError("could not start python3 for the SMTP sink: \(error)")
         }
 
-        let starting = SMTPSink(port: 0, process: process, exited: exited, stdin: stdin, directory: directory)
+        let starting = SMTPSink(port: 0, process: process, directory: directory)
         do {
             // The first line is "PORT n" (or the sink exits, saying why on standard error).
             let line = try await stdout.wait(for: "the SMTP sink to announce its port", timeout: .seconds(30)) { text in
@@ -129,18 +119,16 @@ public struct SMTPSink: Sendable {
             guard line.hasPrefix("PORT "), let port = Int(line.dropFirst(5)) else {
                 throw SMTPSinkError("the SMTP sink did not start: \(starting.standardError())")
             }
-            return SMTPSink(port: port, process: process, exited: exited, stdin: stdin, directory: directory)
+            return SMTPSink(port: port, process: process, directory: directory)
         } catch {
             await starting.stop()
             throw error
         }
     }
 
-    private init(port: Int, process: Process, exited: AsyncStream<Void>, stdin: Pipe, directory: URL) {
+    private init(port: Int, process: Subprocess, directory: URL) {
         self.port = port
         self.process = process
-        self.exited = exited
-        self.stdin = stdin
         self.directory = directory
     }
 
@@ -169,14 +157,13 @@ public struct SMTPSink: Sendable {
 
     /// Stops the sink (SIGTERM, then SIGKILL if it lingers), waits for it to exit and removes its files.
     public func stop() async {
-        try? stdin.fileHandleForWriting.close()
-        if process.isRunning { process.terminate() }
-        let pid = process.processIdentifier
+        process.closeInput()
+        process.signalGroup(SIGTERM)
         let killer = Task {
             try await Task.sleep(for: .seconds(5))
-            kill(pid, SIGKILL)
+            process.signalGroup(SIGKILL)
         }
-        for await _ in exited {}
+        await process.wait()
         killer.cancel()
         try? FileManager.default.removeItem(at: directory)
     }

@@ -1,12 +1,12 @@
 import Foundation
+import KanavaSpawn
 
 /// The real `kanava` binary running one command on a data directory, as a child process.
 ///
 /// For tests that must kill Kanava the hard way (`SIGKILL`) and start it again on the same data. The repository is
 /// the working directory, so `config/kanava.yaml`, `Web/` and the templates are the repository's.
 public final class KanavaProcess: Sendable {
-    private let process: Process
-    private let exited: AsyncStream<Void>
+    private let child: Subprocess
     /// Standard output and standard error, together.
     public let output: OutputFile
 
@@ -19,50 +19,46 @@ public final class KanavaProcess: Sendable {
 
     public init(_ arguments: [String], dataDir: URL, environment extra: [String: String] = [:]) throws {
         output = try OutputFile(in: dataDir.deletingLastPathComponent(), name: "kanava-\(arguments.first ?? "")-\(UUID().uuidString).log")
-        process = Process()
-        process.executableURL = Self.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = TestInstallation.repositoryRoot
-        process.environment = ProcessInfo.processInfo.environment.merging([
-            "KANAVA_DATA_DIR": dataDir.path,
-            "KANAVA_SERVER_PORT": "0",
-            "KANAVA_LOG_LEVEL": "warning",
-            "KANAVA_CLOCK_CHECK_SECONDS": "3600",
-        ].merging(extra) { $1 }) { $1 }
-        let writer = try output.writer()
-        process.standardOutput = writer
-        process.standardError = writer
-        let (exited, exit) = AsyncStream.makeStream(of: Void.self)
-        self.exited = exited
-        process.terminationHandler = { _ in exit.finish() }
-        try process.run()
+        child = try Subprocess(
+            Self.executable.path, arguments,
+            environment: ProcessInfo.processInfo.environment.merging([
+                "KANAVA_DATA_DIR": dataDir.path,
+                "KANAVA_SERVER_PORT": "0",
+                "KANAVA_LOG_LEVEL": "warning",
+                "KANAVA_CLOCK_CHECK_SECONDS": "3600",
+            ].merging(extra) { $1 }) { $1 },
+            directory: TestInstallation.repositoryRoot.path, output: .file(output.url.path))
     }
 
     /// `SIGKILL`: no shutdown, no flush, no goodbye. Returns the exit status once the process is gone
     /// (its own status when it had already finished).
     @discardableResult
     public func kill() async -> Int32 {
-        _ = Foundation.kill(process.processIdentifier, SIGKILL)
+        child.signal(SIGKILL)
         return await wait()
     }
 
     /// `SIGTERM`: a graceful shutdown. Returns the exit status once the process is gone.
     @discardableResult
     public func terminate() async -> Int32 {
-        process.terminate()
+        child.signal(SIGTERM)
         return await wait()
     }
 
-    /// Waits for the process to end and returns its exit status; its output file is removed.
+    /// Waits for the process to end and returns its exit status (128 plus the signal's number when a signal ended it);
+    /// its output file is removed.
     @discardableResult
     public func wait() async -> Int32 {
-        for await _ in exited {}
+        let termination = await child.wait()
         try? FileManager.default.removeItem(at: output.url)
-        return process.terminationStatus
+        return termination.status
     }
 
     /// Whether it ended by a signal rather than by exiting.
-    public var wasKilled: Bool { process.terminationReason == .uncaughtSignal }
+    public var wasKilled: Bool {
+        if case .signalled = child.termination { return true }
+        return false
+    }
 }
 
 /// `kanava serve` on a loopback port it picked itself.

@@ -10,27 +10,22 @@ public struct TestCertificate: Sendable {
 
     /// Makes a certificate, runs `body` with it and removes the files afterwards.
     public static func with<T>(_ body: (TestCertificate) async throws -> T) async throws -> T {
-        let certificate = try make()
+        let certificate = try await make()
         defer { try? FileManager.default.removeItem(at: certificate.directory) }
         return try await body(certificate)
     }
 
-    private static func make() throws -> TestCertificate {
+    private static func make() async throws -> TestCertificate {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kanava-mail-cert-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let certificate = TestCertificate(directory: directory)
-        let openssl = Process()
-        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
-                             "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                             "-keyout", certificate.keyPath, "-out", certificate.certificatePath]
-        openssl.standardOutput = FileHandle.nullDevice
-        openssl.standardError = FileHandle.nullDevice
-        try openssl.run()
-        openssl.waitUntilExit()
-        guard openssl.terminationStatus == 0 else {
+        let openssl = try await ChildProcess.run(
+            "/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+                                 "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                                 "-keyout", certificate.keyPath, "-out", certificate.certificatePath])
+        guard openssl.status == 0 else {
             try? FileManager.default.removeItem(at: directory)
-            throw SMTPSinkError("openssl could not make a test certificate (exit \(openssl.terminationStatus))")
+            throw SMTPSinkError("openssl could not make a test certificate (exit \(openssl.status)): \(openssl.standardError)")
         }
         return certificate
     }

@@ -1,5 +1,6 @@
 import Foundation
 import KanavaCore
+import KanavaSpawn
 import Logging
 import NIOPosix
 import PostgresNIO
@@ -93,8 +94,8 @@ public actor TestPostgres {
         try await task.value
     }
 
-    /// Runs one SQL statement on its own connection: no `psql` child process, since the tests create and drop hundreds
-    /// of databases and Foundation's `Process` on Linux can lose track of children when many start at once.
+    /// Runs one SQL statement on its own connection: no `psql` child process for each of the hundreds of databases the
+    /// tests create and drop.
     public static func execute(_ url: PostgresURL, _ sql: String) async throws {
         let connection = try await PostgresConnection.connect(
             on: MultiThreadedEventLoopGroup.singleton.any(), configuration: try url.connectionConfiguration(), id: 1,
@@ -128,7 +129,7 @@ struct LocalCluster {
     static func start() async throws -> LocalCluster {
         let directory = URL(fileURLWithPath: "/tmp/kanava-pg-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let asUser: [String] = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] : []
+        let asUser = asPostgresUser
         if getuid() == 0 { try await run(["/usr/bin/chown", "postgres", directory.path]) }
         let data = directory.appendingPathComponent("data").path
         try await run(asUser + [TestPostgres.binaries.appendingPathComponent("initdb").path, "-D", data, "-U", "kanava", "--auth=trust",
@@ -154,36 +155,22 @@ struct LocalCluster {
     /// Runs at exit: `pg_ctl stop -m immediate` and the directory removed.
     private static func stopAll() {
         for cluster in started {
-            let asUser: [String] = getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] : []
-            _ = spawnAndWait(asUser + [TestPostgres.binaries.appendingPathComponent("pg_ctl").path, "-D",
-                                       cluster.directory.appendingPathComponent("data").path, "-m", "immediate", "-w", "stop"])
+            let command = asPostgresUser + [TestPostgres.binaries.appendingPathComponent("pg_ctl").path, "-D",
+                                            cluster.directory.appendingPathComponent("data").path, "-m", "immediate", "-w", "stop"]
+            (try? Subprocess(command[0], Array(command.dropFirst())))?.waitBlocking()
             try? FileManager.default.removeItem(at: cluster.directory)
         }
     }
 
-    /// The cluster's commands run by posix_spawn and waitpid, not Foundation's `Process`: on Linux it misses the exit
-    /// of `runuser` around `pg_ctl start` (whose server lives on), and waits for ever.
-    private static func run(_ arguments: [String]) async throws {
-        let status = await withCheckedContinuation { continuation in
-            DispatchQueue.global().async { continuation.resume(returning: spawnAndWait(arguments)) }
-        }
-        guard status == 0 else {
-            throw TestFailure("\(arguments.joined(separator: " ")) exited with \(status)")
-        }
-    }
+    /// `runuser -u postgres --` when running as root (PostgreSQL refuses to run as root), else nothing.
+    private static var asPostgresUser: [String] { getuid() == 0 ? ["/usr/sbin/runuser", "-u", "postgres", "--"] : [] }
 
-    private static func spawnAndWait(_ arguments: [String]) -> Int32 {
-        var pid: pid_t = 0
-        let argv = arguments.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        guard posix_spawn(&pid, arguments[0], &actions, nil, argv, environ) == 0 else { return -1 }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        return (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+    /// Runs a command to its end. `pg_ctl start` leaves the server running with its output going to the log file,
+    /// which is why these are ``Subprocess``es: their end is seen even though the server lives on.
+    private static func run(_ command: [String]) async throws {
+        let termination = try await Subprocess.run(command[0], Array(command.dropFirst()))
+        guard termination == .exited(0) else {
+            throw TestFailure("\(command.joined(separator: " ")) ended with \(termination)")
+        }
     }
 }

@@ -303,4 +303,20 @@ import Testing
             #expect(event.kind == .feedbackCreated && event.visibleTo == [.accountDirector, .regionalDirector])
         }
     }
+
+    /// A real clock has microseconds, and the database keeps milliseconds: an item posted a fraction of a millisecond
+    /// before the counts are read is counted (PostgreSQL would round its time up, past the moment of reading, if the
+    /// moment were compared at a finer precision than the stored time).
+    @Test(arguments: Backend.all) func anItemIsCountedAtOnceEvenWithinTheSameMillisecond(_ backend: Backend) async throws {
+        try await withInstallation(backend) { t in
+            let w = try await World.make(t)
+            let second = t.clock.now().timeIntervalSince1970.rounded(.down)
+            t.clock.set(Date(timeIntervalSince1970: second + 0.0006))
+            try await w.post("Heti näkyviin")
+            t.clock.set(Date(timeIntervalSince1970: second + 0.0008))
+            let page = try await w.feedback.list(w.account, for: w.director)
+            #expect(page.counts["new"] == 1)
+            #expect(page.items.count == 1)
+        }
+    }
 }

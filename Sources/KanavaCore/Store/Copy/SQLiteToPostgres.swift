@@ -182,7 +182,7 @@ public struct SQLiteToPostgres: Sendable {
             bindings.append(flag)
         case "timestamp with time zone":
             guard let date = Date.fromDatabaseValue(value) else { throw mismatch() }
-            bindings.append(date)
+            bindings.append(MillisecondTimestamp(date))
         case "double precision", "real":
             guard let number = Double.fromDatabaseValue(value) else { throw mismatch() }
             bindings.append(number)

@@ -7,8 +7,9 @@
 ///   (`SELECT setval(pg_get_serial_sequence('message', 'id'), max(id)) FROM message`).
 /// - `roster_change` and `message_edit` have no key in SQLite and are read in `rowid` order; here they get an
 ///   identity column named `rowid`, so `ORDER BY rowid` reads the same.
-/// - `DATETIME` is `TIMESTAMPTZ(3)`; `BOOLEAN` is a real boolean (write `TRUE`/`FALSE`, never `0`/`1`), and so are
-///   `planner_checklist_item.done` and `feedback.anonymous`, which SQLite keeps as 0/1 integers. Dates as text
+/// - `DATETIME` is `TIMESTAMPTZ(3)`, and dates are bound at that precision (``MillisecondTimestamp``). `BOOLEAN` is
+///   a real boolean (write `TRUE`/`FALSE`, never `0`/`1`), and so are `planner_checklist_item.done` and
+///   `feedback.anonymous`, which SQLite keeps as 0/1 integers. Dates as text
 ///   (`YYYY-MM-DD`, `YYYY-MM`) and JSON as text stay `TEXT`.
 /// - The FTS5 tables are ordinary tables kept by triggers, with a `tsv` column and a GIN index: see the comment above
 ///   the search part of `v5-chat-notices-search`.

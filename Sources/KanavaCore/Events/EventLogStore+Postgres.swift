@@ -28,22 +28,39 @@ extension PostgresStore: EventLogStore {
 }
 
 extension PostgresStore {
+    /// How often a node reads every channel's head besides listening: what another node committed but could not
+    /// announce (it died between the commit and its ``HeadNotifier``'s notification) arrives within this.
+    static let headsPollInterval = Duration.seconds(5)
+
     /// LISTENs on a connection of its own: first every channel's head (catching up on what happened while not
-    /// listening), then each commit's `account:seq` as other nodes' transactions commit.
+    /// listening), then the heads other nodes announce as they commit, and every channel's head again every
+    /// ``headsPollInterval``.
     public func followHeads(_ head: @escaping @Sendable (AccountID, Int64) -> Void) async throws {
         let connection = try await PostgresConnection.connect(
             on: PostgresConnection.defaultEventLoopGroup.any(), configuration: try url.connectionConfiguration(),
             id: 0, logger: logger
         ).get()
         do {
-            try await connection.listen(on: PostgresDB.eventsChannel) { notifications in
-                for (channel, last) in try await heads() { head(channel, last) }
-                for try await notification in notifications {
-                    guard let (channel, seq) = Self.parseHead(notification.payload) else {
-                        logger.warning("ignored a malformed event notification", metadata: ["payload": "\(notification.payload)"])
-                        continue
+            try await connection.listen(on: HeadNotifier.channel) { notifications in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        while true {
+                            for (channel, last) in try await self.heads() { head(channel, last) }
+                            try await Task.sleep(for: Self.headsPollInterval)
+                        }
                     }
-                    head(channel, seq)
+                    group.addTask {
+                        for try await notification in notifications {
+                            guard let heads = HeadNotifier.parse(notification.payload) else {
+                                self.logger.warning("ignored a malformed event notification", metadata: ["payload": "\(notification.payload)"])
+                                continue
+                            }
+                            for (channel, seq) in heads { head(channel, seq) }
+                        }
+                    }
+                    // Either ends only by an error (a lost connection) or cancellation.
+                    try await group.next()
+                    group.cancelAll()
                 }
             }
             try? await connection.close()
@@ -52,27 +69,15 @@ extension PostgresStore {
             throw error
         }
     }
-
-    static func parseHead(_ payload: String) -> (AccountID, Int64)? {
-        guard let colon = payload.lastIndex(of: ":"), let seq = Int64(payload[payload.index(after: colon)...]),
-              let channel = AccountID(rawValue: String(payload[..<colon]))
-        else { return nil }
-        return (channel, seq)
-    }
 }
 
 extension PostgresDB {
-    /// The LISTEN/NOTIFY channel on which every node hears of other nodes' commits.
-    static let eventsChannel = "kanava_events"
-
-    /// Appends events to their channels' streams inside the caller's transaction, giving each the next seq, and
-    /// tells the other nodes when the transaction commits (`NOTIFY`, payload `account:seq`; the events themselves
-    /// are read from the log, so a missed notification delays nothing past the next catch-up).
+    /// Appends events to their channels' streams inside the caller's transaction, giving each the next seq. The new
+    /// heads go to the other nodes once the transaction has committed (``HeadNotifier``).
     ///
     /// The channel row's update locks it until commit, so a channel's events commit in `seq` order.
     func append(_ drafts: [EventDraft], at time: Date) async throws -> [StreamEvent] {
         var events: [StreamEvent] = []
-        var heads: [AccountID: Int64] = [:]
         for draft in drafts {
             guard let seq = try await value(
                 "UPDATE channel SET last_seq = last_seq + 1 WHERE account_id = \(draft.channel.rawValue) RETURNING last_seq",
@@ -86,12 +91,9 @@ extension PostgresDB {
                 VALUES (\(draft.channel.rawValue), \(seq), \(draft.kind.rawValue), \(String(decoding: draft.payload, as: UTF8.self)),
                         \(visibleTo), \(draft.subject?.rawValue), \(time))
                 """)
-            heads[draft.channel] = seq
+            heads.record(draft.channel, seq)
             events.append(StreamEvent(channel: draft.channel, seq: seq, kind: draft.kind, payload: draft.payload,
                                       visibleTo: draft.visibleTo, subject: draft.subject, at: time))
-        }
-        for (channel, seq) in heads {
-            try await execute("SELECT pg_notify(\(Self.eventsChannel), \("\(channel.rawValue):\(seq)"))")
         }
         return events
     }

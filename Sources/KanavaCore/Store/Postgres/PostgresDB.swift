@@ -12,6 +12,8 @@ import PostgresNIO
 public struct PostgresDB: Sendable {
     let connection: PostgresConnection
     let logger: Logger
+    /// The channels' heads this transaction moved (``append(_:at:)``), announced to other nodes after the commit.
+    let heads = CommittedHeads()
 
     /// Runs a statement; returns the number of rows it inserted, updated or deleted.
     @discardableResult

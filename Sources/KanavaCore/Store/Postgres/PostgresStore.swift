@@ -17,6 +17,7 @@ public final class PostgresStore: Sendable {
     let client: PostgresClient
     public let url: PostgresURL
     let logger: Logger
+    private let notifier: HeadNotifier
     private let running: Task<Void, Never>
     /// Transactions that got an answer from the server: while this grows, the database is up and only busy.
     private let answered = Atomic<Int>(0)
@@ -41,6 +42,7 @@ public final class PostgresStore: Sendable {
         self.logger = logger
         let client = PostgresClient(configuration: url.clientConfiguration(maxConnections: maxConnections), backgroundLogger: logger)
         self.client = client
+        notifier = HeadNotifier(client: client, logger: logger)
         running = Task { await client.run() }
     }
 
@@ -117,6 +119,8 @@ public final class PostgresStore: Sendable {
             do {
                 let value = try await body(db)
                 try await db.execute("COMMIT")
+                let heads = db.heads.all
+                if !heads.isEmpty { await self.notifier.committed(heads) }
                 return value
             } catch {
                 // A broken connection has rolled back already; the pool drops it.

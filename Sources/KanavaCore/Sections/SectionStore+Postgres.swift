@@ -14,36 +14,17 @@ extension PostgresStore: SectionStore {
             try await db.lockChannels(ids)
             var changes: [TemplateChange] = []
             var drafts: [EventDraft] = []
-            let templateKeys = Set(toc.sections.map(\.key))
             for account in ids {
-                let existing = Dictionary(uniqueKeysWithValues: try await Self.fetchSections(db, account).map { ($0.key, $0) })
-                var change = TemplateChange(account: account, added: [], updated: [], retired: [])
-                for section in toc.sections {
-                    let stored = existing[section.key]
-                    let wanted = Section(
-                        key: section.key, number: section.number, title: section.title, titleEn: section.titleEn, origin: .template,
-                        required: section.required, mustRead: section.mustRead, restrictedTo: section.restrictedTo, editableBy: section.editableBy,
-                        inUse: section.required ? true : (stored?.inUse ?? true), inTemplate: true, revision: stored?.revision ?? 0
-                    )
-                    guard wanted != stored else { continue }
-                    try await Self.upsert(wanted, account, db)
-                    if stored == nil { change.added.append(section.key) } else { change.updated.append(section.key) }
+                let plan = TemplatePlan(toc, account: account, stored: try await Self.fetchSections(db, account))
+                for section in plan.upserts { try await Self.upsert(section, account, db) }
+                for key in plan.retired {
+                    try await db.execute("UPDATE section SET in_template = FALSE WHERE account_id = \(account.rawValue) AND key = \(key)")
                 }
-                for stored in existing.values where stored.origin == .template && stored.inTemplate && !templateKeys.contains(stored.key) {
-                    try await db.execute("UPDATE section SET in_template = FALSE WHERE account_id = \(account.rawValue) AND key = \(stored.key)")
-                    change.retired.append(stored.key)
+                for (key, number) in plan.renumbered {
+                    try await db.execute("UPDATE section SET number = \(number) WHERE account_id = \(account.rawValue) AND key = \(key)")
                 }
-                // Custom sections keep coming after the template's, whatever the template's numbers become.
-                let last = toc.sections.map(\.number).max() ?? 0
-                for (offset, custom) in existing.values.filter({ $0.origin == .custom }).sorted(by: { $0.number < $1.number }).enumerated()
-                where custom.number != last + offset + 1 {
-                    try await db.execute("""
-                        UPDATE section SET number = \(last + offset + 1) WHERE account_id = \(account.rawValue) AND key = \(custom.key)
-                        """)
-                    change.updated.append(custom.key)
-                }
-                if !(change.added.isEmpty && change.updated.isEmpty && change.retired.isEmpty) {
-                    changes.append(change)
+                if plan.changesAnything {
+                    changes.append(plan.change)
                     drafts.append(try EventDraft(channel: account, kind: .sectionsChanged, payload: [String: String]()))
                 }
             }

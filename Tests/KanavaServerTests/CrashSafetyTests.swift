@@ -3,6 +3,7 @@ import GRDB
 import HTTPTypes
 import KanavaCore
 import KanavaTestSupport
+import Synchronization
 import Testing
 
 /// One chat client of the crash tests (and of the multi-node test): what it was told was stored, what it sent without
@@ -10,7 +11,11 @@ import Testing
 final class CrashClient: @unchecked Sendable {
     let email: String
     /// clientId → message id, for every send the server acknowledged.
-    var acknowledged: [String: Int] = [:]
+    var acknowledged: [String: Int] = [:] {
+        didSet { acknowledgedCount.store(acknowledged.count, ordering: .relaxed) }
+    }
+    /// `acknowledged.count`, readable while the client posts (by a task that decides when to kill a server).
+    let acknowledgedCount = Atomic<Int>(0)
     /// Sends that got no reply before the kill: stored or not, the client cannot know. Retried after the restart.
     var unanswered: [String: String] = [:]
     /// The last sequence number seen on the channel, sent as `after` when subscribing again.

@@ -1,81 +1,113 @@
 import Foundation
-import HTTPTypes
-import HummingbirdWSClient
-import Logging
 import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
 import Synchronization
 
 /// A real WebSocket client of a test server: sends JSON frames, and lets a test await the frames it gets.
+///
+/// Built on SwiftNIO's upgrader directly, so that this client owns its connection: every wait is bounded, and
+/// ``drop()`` cuts the connection at once. (swift-websocket's client, used before, allows half-closure; a server that
+/// dies after reading the upgrade request but before answering it leaves that client waiting for the answer for ever,
+/// cancellation or not. A crash test that kills its server at random moments hung on it.)
 public final class WSTestClient: Sendable {
     public typealias Frame = [String: Any]
 
+    private let channel: any Channel
     private let frames: Inbox
-    private let outgoing: AsyncStream<String>.Continuation
-    private let resume: AsyncStream<Void>.Continuation
-    private let connection: Task<Void, any Error>
     private let nextID = Atomic<Int>(0)
+
+    /// How long the TCP connect and the upgrade's answer may take.
+    static let connectTimeout = TimeAmount.seconds(10)
+    /// How long ``close()`` waits for the server to end the connection after the close frame.
+    static let closeTimeout = TimeAmount.seconds(5)
 
     /// Connects with a session cookie and waits for the server's `hello`.
     /// `pausesAfter: n` stops reading from the socket after n frames until ``resumeReading()`` (a slow consumer).
-    /// (The underlying client always sends `Origin: ws://host`; see ``HTTPSession/webSocketHandshake(origin:)``
-    /// for handshakes with a browser's Origin.)
+    /// It sends `Origin: ws://127.0.0.1`, as non-browser clients do; see ``HTTPSession/webSocketHandshake(origin:)``
+    /// for handshakes with a browser's Origin.
     public static func connect(port: Int, cookie: String?, pausesAfter: Int? = nil) async throws -> (client: WSTestClient, hello: Frame) {
-        var headers: HTTPFields = [:]
-        if let cookie { headers[.cookie] = cookie }
-        let incoming = Inbox()
-        let (outgoing, outgoingContinuation) = AsyncStream.makeStream(of: String.self)
-        let (resume, resumeContinuation) = AsyncStream.makeStream(of: Void.self)
-        var logger = Logger(label: "ws-test-client")
-        logger.logLevel = .critical
-        let configuration = WebSocketClientConfiguration(maxFrameSize: 1 << 22, additionalHeaders: headers, autoPing: .disabled)
-        let connection = Task {
-            defer { incoming.finish() }
-            try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/ws", configuration: configuration, logger: logger) { inbound, outbound, _ in
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        for await text in outgoing { try await outbound.write(.text(text)) }
-                    }
-                    group.addTask {
-                        var messages = inbound.messages(maxSize: 1 << 22).makeAsyncIterator()
-                        var count = 0
-                        while let message = try await messages.next() {
-                            if case .text(let text) = message { incoming.push(text) }
-                            count += 1
-                            if count == pausesAfter { for await _ in resume { break } }
-                        }
-                    }
-                    try await group.next()
-                    group.cancelAll()
+        let frames = Inbox()
+        let (channel, negotiation) = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .connectTimeout(connectTimeout)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .connect(host: "127.0.0.1", port: port) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    (channel, try configureUpgrade(channel, port: port, cookie: cookie, frames: frames, pausesAfter: pausesAfter))
                 }
             }
-        }
-        let client = WSTestClient(frames: incoming, outgoing: outgoingContinuation, resume: resumeContinuation, connection: connection)
+        let client = WSTestClient(channel: channel, frames: frames)
         do {
+            guard try await bounded(negotiation, on: channel) else {
+                throw TestFailure("the server refused the WebSocket upgrade")
+            }
             let hello = try await client.next(timeout: 5)
             guard hello["type"] as? String == "hello" else { throw TestFailure("expected hello, got \(hello)") }
             return (client, hello)
         } catch {
-            // Report why the connection failed (a refused upgrade), not just that no hello came.
-            if case .failure(let reason) = await connection.result { throw reason }
+            await client.drop()
             throw error
         }
     }
 
-    private init(frames: Inbox, outgoing: AsyncStream<String>.Continuation, resume: AsyncStream<Void>.Continuation, connection: Task<Void, any Error>) {
+    /// The HTTP/1 pipeline that asks for the upgrade; once upgraded, frames go to `frames`.
+    private static func configureUpgrade(_ channel: any Channel, port: Int, cookie: String?, frames: Inbox, pausesAfter: Int?) throws
+        -> EventLoopFuture<Bool>
+    {
+        let upgrader = NIOTypedWebSocketClientUpgrader<Bool>(maxFrameSize: 1 << 22) { channel, _ in
+            channel.eventLoop.makeCompletedFuture {
+                try channel.pipeline.syncOperations.addHandlers(
+                    NIOWebSocketFrameAggregator(minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1 << 16, maxAccumulatedFrameSize: 1 << 22),
+                    FrameHandler(frames: frames, pausesAfter: pausesAfter))
+                return true
+            }
+        }
+        var headers = HTTPHeaders()
+        headers.add(name: "Host", value: "127.0.0.1:\(port)")
+        headers.add(name: "Origin", value: "ws://127.0.0.1")
+        if let cookie { headers.add(name: "Cookie", value: cookie) }
+        let configuration = NIOTypedHTTPClientUpgradeConfiguration<Bool>(
+            upgradeRequestHead: HTTPRequestHead(version: .http1_1, method: .GET, uri: "/ws", headers: headers),
+            upgraders: [upgrader],
+            notUpgradingCompletionHandler: { channel in channel.eventLoop.makeSucceededFuture(false) })
+        var pipeline = NIOUpgradableHTTPClientPipelineConfiguration(upgradeConfiguration: configuration)
+        // The server's hello can come in the same read as its 101 response: keep those bytes.
+        pipeline.leftOverBytesStrategy = .forwardBytes
+        return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(configuration: pipeline)
+    }
+
+    /// The upgrade's outcome, or a failure (and a closed channel) after ``connectTimeout``, whether or not the
+    /// negotiation ever completes.
+    private static func bounded(_ negotiation: EventLoopFuture<Bool>, on channel: any Channel) async throws -> Bool {
+        let outcome = channel.eventLoop.makePromise(of: Bool.self)
+        let settled = Atomic<Bool>(false)
+        let timeout = channel.eventLoop.scheduleTask(in: connectTimeout) {
+            guard settled.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
+            outcome.fail(TestFailure("no answer to the WebSocket upgrade within \(connectTimeout)"))
+            channel.close(promise: nil)
+        }
+        negotiation.whenComplete { result in
+            guard settled.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
+            timeout.cancel()
+            outcome.completeWith(result)
+        }
+        return try await outcome.futureResult.get()
+    }
+
+    private init(channel: any Channel, frames: Inbox) {
+        self.channel = channel
         self.frames = frames
-        self.outgoing = outgoing
-        self.resume = resume
-        self.connection = connection
     }
 
     /// Lets a client made with `pausesAfter` read again.
     public func resumeReading() {
-        resume.yield()
+        channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in }
     }
 
     /// Sends a raw text frame.
     public func sendText(_ text: String) {
-        outgoing.yield(text)
+        channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, maskKey: .random(), data: ByteBuffer(string: text)), promise: nil)
     }
 
     /// Sends a request with a fresh id and returns the id.
@@ -143,16 +175,21 @@ public final class WSTestClient: Sendable {
         }
     }
 
-    /// Closes the connection the polite way.
+    /// Closes the connection the polite way: a close frame, then the server ends the connection (or, after
+    /// ``closeTimeout``, this client does).
     public func close() async {
-        outgoing.finish()
-        _ = await connection.result
+        var code = ByteBuffer()
+        code.write(webSocketErrorCode: .normalClosure)
+        channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: code), promise: nil)
+        let cutOff = channel.eventLoop.scheduleTask(in: Self.closeTimeout) { [channel] in channel.close(promise: nil) }
+        try? await channel.closeFuture.get()
+        cutOff.cancel()
     }
 
     /// Drops the connection without a close handshake (a network cut).
     public func drop() async {
-        connection.cancel()
-        _ = await connection.result
+        channel.close(promise: nil)
+        try? await channel.closeFuture.get()
     }
 
     private func nextText() async throws -> String {
@@ -167,5 +204,47 @@ extension WSTestClient.Frame {
         var current: Any? = self
         for key in path { current = (current as? [String: Any])?[key] }
         return current
+    }
+}
+
+/// Hands text frames to the inbox, answers pings and the server's close, and ends the inbox with the connection.
+private final class FrameHandler: ChannelInboundHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    private let frames: Inbox
+    /// Stop reading after this many frames (a slow consumer), until `autoRead` is switched on again.
+    private let pausesAfter: Int?
+    private var count = 0
+
+    init(frames: Inbox, pausesAfter: Int?) {
+        self.frames = frames
+        self.pausesAfter = pausesAfter
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        switch frame.opcode {
+        case .text:
+            frames.push(String(buffer: frame.unmaskedData))
+            count += 1
+            if count == pausesAfter { try? context.channel.syncOptions?.setOption(ChannelOptions.autoRead, value: false) }
+        case .ping:
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, maskKey: .random(), data: frame.unmaskedData)), promise: nil)
+        case .connectionClose:
+            let reply = WebSocketFrame(fin: true, opcode: .connectionClose, maskKey: .random(), data: frame.unmaskedData)
+            context.writeAndFlush(wrapOutboundOut(reply)).assumeIsolated().whenComplete { _ in context.close(promise: nil) }
+        default:
+            break
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        frames.finish()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        context.close(promise: nil)
     }
 }

@@ -43,12 +43,7 @@ extension PostgresStore {
         do {
             try await connection.listen(on: HeadNotifier.channel) { notifications in
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        while true {
-                            for (channel, last) in try await self.heads() { head(channel, last) }
-                            try await Task.sleep(for: Self.headsPollInterval)
-                        }
-                    }
+                    group.addTask { try await self.pollHeads(every: Self.headsPollInterval, head) }
                     group.addTask {
                         for try await notification in notifications {
                             guard let heads = HeadNotifier.parse(notification.payload) else {

@@ -32,14 +32,7 @@ extension SQLiteStore: EventLogStore {
 extension SQLiteStore {
     /// Polls the channels' heads once a second: the other processes on one SQLite file are few and local.
     public func followHeads(_ head: @escaping @Sendable (AccountID, Int64) -> Void) async throws {
-        var seen: [AccountID: Int64] = [:]
-        while true {
-            for (channel, last) in try await heads() where seen[channel] != last {
-                head(channel, last)
-                seen[channel] = last
-            }
-            try await Task.sleep(for: .seconds(1))
-        }
+        try await pollHeads(every: .seconds(1), head)
     }
 }
 

@@ -13,3 +13,18 @@ public protocol EventLogStore: Sendable {
     /// cancelled. Throws when it loses track (a lost connection); calling it again catches up.
     func followHeads(_ head: @escaping @Sendable (AccountID, Int64) -> Void) async throws
 }
+
+extension EventLogStore {
+    /// Reads every channel's head every `interval`, until cancelled, and calls `head` with each that moved since the
+    /// last read (all of them the first time).
+    func pollHeads(every interval: Duration, _ head: @Sendable (AccountID, Int64) -> Void) async throws {
+        var seen: [AccountID: Int64] = [:]
+        while true {
+            for (channel, last) in try await heads() where seen[channel] != last {
+                head(channel, last)
+                seen[channel] = last
+            }
+            try await Task.sleep(for: interval)
+        }
+    }
+}

@@ -114,11 +114,11 @@ let package = Package(
         .target(
             name: "KanavaTestSupport",
             dependencies: [
+                "KanavaBench",
                 "KanavaCore",
                 "KanavaServer",
                 "KanavaSpawn",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOWebSocket", package: "swift-nio"),

@@ -1,8 +1,6 @@
 import Foundation
 import KanavaCore
 import NIOCore
-import NIOHTTP1
-import NIOPosix
 import NIOWebSocket
 import Synchronization
 
@@ -19,31 +17,15 @@ public final class BenchSocket: Sendable {
     /// Opens `/ws` with the person's cookie and waits for the server's `hello`.
     public static func connect(port: Int, person: BenchPerson, group: any EventLoopGroup, onEvent: EventHandler? = nil) async throws -> BenchSocket {
         let inbox = SocketInbox(onEvent: onEvent)
-        let upgrade = try await ClientBootstrap(group: group)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .connect(host: "127.0.0.1", port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    let upgrader = NIOTypedWebSocketClientUpgrader<(any Channel)?>(maxFrameSize: 1 << 22) { channel, _ in
-                        channel.eventLoop.makeCompletedFuture {
-                            try channel.pipeline.syncOperations.addHandler(FrameHandler(inbox: inbox))
-                            return channel
-                        }
-                    }
-                    var headers = HTTPHeaders()
-                    headers.add(name: "Host", value: "127.0.0.1:\(port)")
-                    headers.add(name: "Cookie", value: person.cookie)
-                    let head = HTTPRequestHead(version: .http1_1, method: .GET, uri: "/ws", headers: headers)
-                    let configuration = NIOTypedHTTPClientUpgradeConfiguration<(any Channel)?>(
-                        upgradeRequestHead: head, upgraders: [upgrader],
-                        notUpgradingCompletionHandler: { channel in channel.eventLoop.makeSucceededFuture(nil) }
-                    )
-                    var pipeline = NIOUpgradableHTTPClientPipelineConfiguration(upgradeConfiguration: configuration)
-                    // The server's hello can come in the same read as its 101 response: keep those bytes.
-                    pipeline.leftOverBytesStrategy = .forwardBytes
-                    return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(configuration: pipeline)
-                }
+        let channel: any Channel
+        do {
+            channel = try await WebSocketDial.open(port: port, headers: [("Cookie", person.cookie)], upgradeTimeout: Self.timeout,
+                                                   group: group) { channel in
+                try channel.pipeline.syncOperations.addHandler(FrameHandler(inbox: inbox))
             }
-        guard let channel = try await upgrade.get() else { throw BenchError("the server refused the WebSocket upgrade of \(person.person.email)") }
+        } catch {
+            throw BenchError("the WebSocket of \(person.person.email): \(error)")
+        }
         let socket = BenchSocket(channel: channel, inbox: inbox)
         let deadline = channel.eventLoop.scheduleTask(in: Self.timeout) { inbox.expire(nil) }
         defer { deadline.cancel() }

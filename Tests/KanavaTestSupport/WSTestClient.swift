@@ -1,16 +1,16 @@
 import Foundation
+import KanavaBench
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import NIOWebSocket
 import Synchronization
 
 /// A real WebSocket client of a test server: sends JSON frames, and lets a test await the frames it gets.
 ///
-/// Built on SwiftNIO's upgrader directly, so that this client owns its connection: every wait is bounded, and
-/// ``drop()`` cuts the connection at once. (swift-websocket's client, used before, allows half-closure; a server that
-/// dies after reading the upgrade request but before answering it leaves that client waiting for the answer for ever,
-/// cancellation or not. A crash test that kills its server at random moments hung on it.)
+/// It owns its connection (``WebSocketDial``, as `kanava bench`'s sockets): every wait is bounded, and ``drop()``
+/// cuts the connection at once. (swift-websocket's client, used before, allows half-closure; a server that dies after
+/// reading the upgrade request but before answering it left that client waiting for the answer for ever, cancellation
+/// or not. A crash test that kills its server at random moments hung on it.)
 public final class WSTestClient: Sendable {
     public typealias Frame = [String: Any]
 
@@ -18,8 +18,6 @@ public final class WSTestClient: Sendable {
     private let frames: Inbox
     private let nextID = Atomic<Int>(0)
 
-    /// How long the TCP connect and the upgrade's answer may take.
-    static let connectTimeout = TimeAmount.seconds(10)
     /// How long ``close()`` waits for the server to end the connection after the close frame.
     static let closeTimeout = TimeAmount.seconds(5)
 
@@ -29,19 +27,16 @@ public final class WSTestClient: Sendable {
     /// for handshakes with a browser's Origin.
     public static func connect(port: Int, cookie: String?, pausesAfter: Int? = nil) async throws -> (client: WSTestClient, hello: Frame) {
         let frames = Inbox()
-        let (channel, negotiation) = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .connectTimeout(connectTimeout)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
-            .connect(host: "127.0.0.1", port: port) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    (channel, try configureUpgrade(channel, port: port, cookie: cookie, frames: frames, pausesAfter: pausesAfter))
-                }
-            }
+        var headers = [("Origin", "ws://127.0.0.1")]
+        if let cookie { headers.append(("Cookie", cookie)) }
+        let channel = try await WebSocketDial.open(port: port, headers: headers, upgradeTimeout: .seconds(10),
+                                                   group: MultiThreadedEventLoopGroup.singleton) { channel in
+            try channel.pipeline.syncOperations.addHandlers(
+                NIOWebSocketFrameAggregator(minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1 << 16, maxAccumulatedFrameSize: 1 << 22),
+                FrameHandler(frames: frames, pausesAfter: pausesAfter))
+        }
         let client = WSTestClient(channel: channel, frames: frames)
         do {
-            guard try await bounded(negotiation, on: channel) else {
-                throw TestFailure("the server refused the WebSocket upgrade")
-            }
             let hello = try await client.next(timeout: 5)
             guard hello["type"] as? String == "hello" else { throw TestFailure("expected hello, got \(hello)") }
             return (client, hello)
@@ -49,50 +44,6 @@ public final class WSTestClient: Sendable {
             await client.drop()
             throw error
         }
-    }
-
-    /// The HTTP/1 pipeline that asks for the upgrade; once upgraded, frames go to `frames`.
-    private static func configureUpgrade(_ channel: any Channel, port: Int, cookie: String?, frames: Inbox, pausesAfter: Int?) throws
-        -> EventLoopFuture<Bool>
-    {
-        let upgrader = NIOTypedWebSocketClientUpgrader<Bool>(maxFrameSize: 1 << 22) { channel, _ in
-            channel.eventLoop.makeCompletedFuture {
-                try channel.pipeline.syncOperations.addHandlers(
-                    NIOWebSocketFrameAggregator(minNonFinalFragmentSize: 0, maxAccumulatedFrameCount: 1 << 16, maxAccumulatedFrameSize: 1 << 22),
-                    FrameHandler(frames: frames, pausesAfter: pausesAfter))
-                return true
-            }
-        }
-        var headers = HTTPHeaders()
-        headers.add(name: "Host", value: "127.0.0.1:\(port)")
-        headers.add(name: "Origin", value: "ws://127.0.0.1")
-        if let cookie { headers.add(name: "Cookie", value: cookie) }
-        let configuration = NIOTypedHTTPClientUpgradeConfiguration<Bool>(
-            upgradeRequestHead: HTTPRequestHead(version: .http1_1, method: .GET, uri: "/ws", headers: headers),
-            upgraders: [upgrader],
-            notUpgradingCompletionHandler: { channel in channel.eventLoop.makeSucceededFuture(false) })
-        var pipeline = NIOUpgradableHTTPClientPipelineConfiguration(upgradeConfiguration: configuration)
-        // The server's hello can come in the same read as its 101 response: keep those bytes.
-        pipeline.leftOverBytesStrategy = .forwardBytes
-        return try channel.pipeline.syncOperations.configureUpgradableHTTPClientPipeline(configuration: pipeline)
-    }
-
-    /// The upgrade's outcome, or a failure (and a closed channel) after ``connectTimeout``, whether or not the
-    /// negotiation ever completes.
-    private static func bounded(_ negotiation: EventLoopFuture<Bool>, on channel: any Channel) async throws -> Bool {
-        let outcome = channel.eventLoop.makePromise(of: Bool.self)
-        let settled = Atomic<Bool>(false)
-        let timeout = channel.eventLoop.scheduleTask(in: connectTimeout) {
-            guard settled.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
-            outcome.fail(TestFailure("no answer to the WebSocket upgrade within \(connectTimeout)"))
-            channel.close(promise: nil)
-        }
-        negotiation.whenComplete { result in
-            guard settled.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else { return }
-            timeout.cancel()
-            outcome.completeWith(result)
-        }
-        return try await outcome.futureResult.get()
     }
 
     private init(channel: any Channel, frames: Inbox) {

@@ -217,7 +217,8 @@ struct ContentTests {
                 #expect(shown.contains("Palvelusopimus 2025"))
                 #expect(shown.contains("Voimassa"))
                 #expect(shown.contains("toistaiseksi"))
-                let link = try await browser.attribute("href", of: browser.find("\(item) a.document-title"))
+                let link = try await waitFor("its link", read: { try await browser.attribute("href", of: browser.find("\(item) a.document-title")) },
+                                             until: { $0 != nil })
                 #expect(link?.hasSuffix("/versions/1/download") == true)
                 let stored = try await server.kanava.documents.list(try AccountID.parse(Self.account), section: "contracts", for: .person(director))
                 #expect(stored.documents.map(\.status) == [.inForce, nil], "the contract in force first, then the link")
